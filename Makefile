@@ -1,0 +1,45 @@
+# takeoff: two commands from a fresh machine with only Python and pip.
+#   make run    creates .venv, installs takeoff, runs the baseline scenario
+#   make test   creates .venv if needed, installs the test extras, runs the whole suite
+# Mesa 3.5 needs Python 3.12+: the first of python3.13, python3.12 or a pyenv 3.12+ that works
+# is used (override with `make PYTHON=/path/to/python3.12 ...`).
+
+PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
+	then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint clean python figures
+
+run: $(VENV)/.installed
+	$(BIN)/takeoff run baseline --out runs/baseline
+
+test: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+
+python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: no Python 3.12 or newer found (tried python3.13, python3.12, ~/.pyenv/versions/3.1x); install one or run make PYTHON=/path/to/python3.12" >&2; \
+		exit 1; fi
+
+$(VENV)/.installed: pyproject.toml | python
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache
+
+# Figures the README shows: regenerated from the shipped baseline by one command.
+figures: $(VENV)/.installed
+	$(BIN)/takeoff run baseline --out runs/baseline
+	cp runs/baseline/speedup.png docs/img/baseline-speedup.png
+	cp runs/baseline/efficiency.png docs/img/baseline-efficiency.png

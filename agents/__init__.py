@@ -1,0 +1,1 @@
+"""Researcher agents: humans, autonomous AI cohorts and AI copilots."""

@@ -1,0 +1,138 @@
+"""Frontier runs reveal the truth (seed [01:49-02:34]); synthetic data [02:59-03:18].
+
+Training compute accumulates into the next frontier run. When it completes, every idea merged
+since the last run is in it: their true frontier effects, good and bad, change software
+efficiency S; the new model's effective compute sets the capability that AI researchers' taste and
+speed follow; and researchers learn from what their ideas really did. Between runs, the lab knows
+only what small-scale results claim: the proxy efficiency.
+
+An explosion is S doubling in under a week on average over a run's interval, or S passing
+10^``explosion.max_log10_efficiency``. Software efficiency is kept in log space and capped before
+anything is exponentiated, so the run stops cleanly with every output finite.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.workforce import HUMAN
+
+LN10 = np.log(10.0)
+
+
+class FrontierRun:
+    """The lab's recipe between runs, the runs themselves, and capability.
+
+    Args:
+        model: The model.
+
+    """
+
+    def __init__(self, model):
+        s = model.settings
+        self.model = model
+        self.enabled = s.frontier.enabled
+        self.interval = s.frontier.interval_weeks
+        self.ln_cap = s.explosion.max_log10_efficiency * LN10
+        self.synthetic = s.synthetic.enabled and s.ai.enabled
+        self.syn_share = s.synthetic.share if self.synthetic else 0.0
+        self.syn_efficiency = s.synthetic.efficiency
+        self.material = s.ideas.material_effect
+        self.learning = s.humans.learning_rate
+        self.spillover = s.humans.learning_spillover
+        # Capability is measured in orders of magnitude of effective compute above a week-0 run.
+        self.ln_reference = np.log(s.compute.shares.training * s.compute.initial * self.interval
+                                   + 1e-300)
+        self.capability_synthetic = 0.0
+        self.training = 0.0
+        self.synthetic_data = 0.0
+        self.runs = 0
+        # One entry per completed run: (week, gain in ln S, shipped quality sum(weight * z)).
+        self.log: list[tuple[int, float, float]] = []
+        self._pending: list[tuple[np.ndarray, ...]] = []
+
+    def restart(self, rescale: float) -> None:
+        """Week 0 after a burn-in: forget the run log; rescale the recipe in progress."""
+        self.runs = 0
+        self.log.clear()
+        self.capability_synthetic = 0.0
+        self._pending = [(ids, w, scale * rescale, z, owner)
+                         for ids, w, scale, z, owner in self._pending]
+
+    @property
+    def ai_compute(self) -> float:
+        """Inference compute left for running AI researchers after synthetic data."""
+        return self.model.compute.inference * (1.0 - self.syn_share)
+
+    def merge(self, rows: dict[str, np.ndarray]) -> None:
+        """Ideas that cleared the top rung join the recipe of the next run."""
+        m, wf = self.model, self.model.workforce
+        effective = rows["weight"] * rows["distinct"]
+        m.counts["duplicated"] += float(np.sum(rows["weight"] - effective))
+        keep = effective > 0
+        if not keep.any():
+            return
+        rows = {k: v[keep] for k, v in rows.items()}
+        # The claim: the top-rung result read as if it held at the frontier.
+        rows["claim"] = rows["obs"] / m.cycle.rho[-1]
+        effective = effective[keep]
+        owner = rows["owner"]
+        ids = m.lineage.add(rows, effective, wf.kind[owner])
+        m.ln_proxy += float(np.sum(effective * rows["scale"] * rows["claim"]))
+        m.counts["merged"] += float(effective.sum())
+        np.add.at(wf.merged, owner, effective)
+        self._pending.append((ids, effective, rows["scale"], rows["z"], owner))
+
+    def advance(self, week: int) -> None:
+        """Accumulate a week of training and synthetic data; complete a run when one is due."""
+        m = self.model
+        self.training += m.compute.training
+        if self.synthetic:
+            self.synthetic_data += m.compute.inference * self.syn_share * np.exp(m.ln_s)
+        if week % self.interval:
+            return
+        m.epoch_draws = 0.0  # what the lab builds on changes: a new landscape of candidate ideas
+        if self.enabled:
+            self._complete(week)
+        self.training = self.synthetic_data = 0.0
+
+    def _complete(self, week: int) -> None:
+        m, wf = self.model, self.model.workforce
+        self.runs += 1
+        if self._pending:
+            ids, weight, scale, z, owner = (np.concatenate(x) for x in zip(*self._pending,
+                                                                             strict=True))
+        else:
+            ids = owner = np.empty(0, dtype=np.int64)
+            weight = scale = z = np.empty(0)
+        self._pending = []
+        gain = float(np.sum(weight * scale * z))
+        self.log.append((week, gain, float(np.sum(weight * z))))
+        m.ln_s += gain
+        m.counts["shipped"] += float(weight.sum())
+        m.counts["shipped_harmful"] += float(weight[z < -self.material].sum())
+        m.counts["shipped_helpful"] += float(weight[z > self.material].sum())
+        np.add.at(wf.shipped, owner, weight)
+        m.lineage.reveal(ids, self.runs)
+        if gain / self.interval >= np.log(2.0) or m.ln_s >= self.ln_cap:
+            m.ln_s = min(m.ln_s, self.ln_cap)
+            m.explode(week)
+        if self.training > 0:  # a run with no training compute trains no new model
+            ln_effective = np.log(self.training) + m.ln_s
+            if self.synthetic:
+                ratio = self.synthetic_data / np.exp(ln_effective)
+                self.capability_synthetic += self.syn_efficiency * np.log10(1.0 + ratio)
+            m.capability = (ln_effective - self.ln_reference) / LN10 + self.capability_synthetic
+        self._learn(owner[wf.kind[owner] == HUMAN])
+
+    def _learn(self, owners: np.ndarray) -> None:
+        """Humans whose ideas were revealed sharpen their taste; collaborators learn a little."""
+        wf = self.model.workforce
+        if owners.size == 0 or self.learning == 0.0:
+            return
+        lessons = np.bincount(owners, minlength=len(wf.kind)).astype(np.float64)
+        src, dst = wf.edges()
+        heard = np.bincount(dst, weights=lessons[src], minlength=len(wf.kind))
+        cut = (1.0 - self.learning) ** lessons * (1.0 - self.learning * self.spillover) ** heard
+        human = wf.kind == HUMAN
+        wf.noise[human] = np.maximum(wf.noise_floor[human], wf.noise[human] * cut[human])

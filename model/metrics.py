@@ -1,0 +1,167 @@
+"""What the model measures, per week (reporters) and per run (summary).
+
+Research speed is the rate of true software progress, d ln S / dt per year, over a trailing window
+(``metrics.speed_window_weeks``). Speedup is research speed over that of the humans-only twin: the
+same scenario, seed and compute with AI researchers switched off. Both speeds are floored at
+``SPEED_FLOOR`` before dividing, so a stalled lab reads 1 against a stalled twin, never 0/0.
+Idea counts are cumulative, and count every idea a row stands for.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from agents.researchers import AICopilot, AIResearcher
+
+SPEED_FLOOR = 0.01  # per year: 1% progress a year
+MAX_LN_REPORTED = 300 * math.log(10)  # the proxy has no cap of its own; keep it finite
+
+
+def research_speed(model) -> float:
+    """D ln S / dt per year over the trailing window."""
+    hist = model.ln_s_history
+    t = len(hist) - 1
+    if t == 0:
+        return 0.0
+    span = min(t, model.settings.metrics.speed_window_weeks)
+    return (hist[t] - hist[t - span]) * 52.0 / span
+
+
+def speed_at_start_difficulty(model, start: int, end: int) -> float:
+    """Research speed over weeks (start, end] had ideas stayed as hard as at week 0.
+
+    The brief measures the compute elasticity "on the humans-only start": at week-0 difficulty.
+    A faster lab makes ideas harder sooner (``ideas.phi``), which would otherwise hide part of
+    what extra compute buys. Per year, in ln S.
+    """
+    quality = sum(q for week, _, q in model.frontier.log if start < week <= end)
+    return model.settings.ideas.effect_scale * quality * 52.0 / (end - start)
+
+
+def speedup(model) -> float:
+    """Research speed over the humans-only twin's (1 for a humans-only run)."""
+    if model.twin is None:
+        return 1.0
+    return max(model.research_speed, SPEED_FLOOR) / max(model.twin.research_speed, SPEED_FLOOR)
+
+
+def ai_agents(model) -> int:
+    """AI agents (autonomous cohorts and copilot cohorts), not copies."""
+    return sum(len(model.agents_by_type.get(t, ())) for t in (AIResearcher, AICopilot))
+
+
+def ai_taste_percentile(model) -> float:
+    """Where AI taste sits in the week-0 human taste distribution, in percent."""
+    spread = model.settings.humans.taste_spread
+    if not model.settings.ai.enabled:
+        return 0.0
+    if spread == 0:
+        return 100.0 if model.workforce.ai_taste > 1 else 0.0
+    return 50.0 * (1.0 + math.erf(math.log(model.workforce.ai_taste) / (spread * math.sqrt(2))))
+
+
+def mean_cycle_weeks(model) -> float:
+    """Mean weeks from submitting a request to deciding on its result, over the last 4 weeks."""
+    recent = model.cycle_log[-4:]
+    total = sum(w for _, w in recent)
+    return sum(c for c, _ in recent) / total if total > 0 else 0.0
+
+
+def human_taste(model) -> float:
+    """Mean human taste relative to the week-0 median."""
+    wf = model.workforce
+    return float(np.mean(model.settings.humans.taste_noise / wf.noise[wf.kind == 0]))
+
+
+def reporters(rungs: int) -> dict:
+    """Model reporters for the DataCollector, in timeseries column order."""
+    wf = lambda m: m.workforce  # noqa: E731
+    cols = {
+        "week": lambda m: m.week,
+        "compute_total": lambda m: m.compute.total,
+        "share_inference": lambda m: float(m.compute.shares[0]),
+        "share_experiments": lambda m: float(m.compute.shares[1]),
+        "share_training": lambda m: float(m.compute.shares[2]),
+        "experiment_compute": lambda m: m.compute.experiments,
+        "utilisation": lambda m: m.scheduler.used / max(m.scheduler.offered, 1e-300),
+        "humans": lambda m: wf(m).humans,
+        "ai_agents": ai_agents,
+        "ai_copies": lambda m: wf(m).ai_copies,
+        "ai_human_equivalents": lambda m: wf(m).ai_copies * wf(m).ai_speed,
+        "ai_autonomous_share": lambda m: wf(m).autonomy,
+        "ai_taste": lambda m: wf(m).ai_taste if m.settings.ai.enabled else 0.0,
+        "ai_taste_percentile": ai_taste_percentile,
+        "ai_speed": lambda m: wf(m).ai_speed if m.settings.ai.enabled else 0.0,
+        "human_taste": human_taste,
+        "software_efficiency": lambda m: math.exp(m.ln_s),
+        "proxy_efficiency": lambda m: math.exp(min(m.ln_proxy, MAX_LN_REPORTED)),
+        "capability": lambda m: m.capability,
+        "research_speed": lambda m: m.research_speed,
+        "twin_research_speed": lambda m: m.twin.research_speed if m.twin else m.research_speed,
+        "speedup": lambda m: m.speedup,
+        "ideas_generated": lambda m: m.counts["generated"],
+        "ideas_started": lambda m: m.counts["started"],
+        "ideas_tested": lambda m: float(m.counts["tested"].sum()),
+    }
+    for k in range(rungs):
+        cols[f"ideas_tested_rung{k + 1}"] = lambda m, k=k: float(m.counts["tested"][k])
+    cols.update({
+        "ideas_promoted": lambda m: m.counts["promoted"],
+        "ideas_merged": lambda m: m.counts["merged"],
+        "ideas_shipped": lambda m: m.counts["shipped"],
+        "ideas_shipped_harmful": lambda m: m.counts["shipped_harmful"],
+        "ideas_duplicated": lambda m: m.counts["duplicated"],
+        "queue_length": lambda m: float(np.sum(m.pipelines.weight[m.pipelines.state == 1])),
+        "mean_cycle_weeks": mean_cycle_weeks,
+        "frontier_runs": lambda m: m.frontier.runs,
+    })
+    return cols
+
+
+def first_week_reaching(weeks: list[int], ln_s: list[float], factor: float) -> int | None:
+    """First week S reached ``factor`` times its start, or None."""
+    target = math.log(factor)
+    for w, v in zip(weeks, ln_s, strict=True):
+        if v >= target - 1e-12:
+            return int(w)
+    return None
+
+
+def summary(model) -> dict:
+    """Per-run results: progress, speedup, milestones, explosion."""
+    data = model.datacollector.model_vars
+    weeks = data["week"]
+    ln_s = model.ln_s_history
+    years = max(model.week, 1) / 52.0
+    twin_ln = model.twin.ln_s_history if model.twin else ln_s
+    speedups = data["speedup"]
+    c = model.counts
+    shipped = c["shipped"]
+    return {
+        "scenario": model.settings.name,
+        "seed": model.settings.run.seed,
+        "weeks": model.week,
+        "horizon_weeks": model.settings.run.weeks,
+        "exploded": model.exploded,
+        "explosion_week": model.explosion_week,
+        "software_efficiency": math.exp(model.ln_s),
+        "proxy_efficiency": math.exp(min(model.ln_proxy, MAX_LN_REPORTED)),
+        "capability": model.capability,
+        "progress_per_year": math.exp(model.ln_s / years),
+        "twin_progress_per_year": math.exp(twin_ln[-1] / years),
+        "weeks_to_10x": first_week_reaching(weeks, ln_s, 10.0),
+        "weeks_to_100x": first_week_reaching(weeks, ln_s, 100.0),
+        "weeks_to_1000x": first_week_reaching(weeks, ln_s, 1000.0),
+        "peak_speedup": max(speedups),
+        "final_speedup": speedups[-1],
+        "final_research_speed": model.research_speed,
+        "frontier_runs": model.frontier.runs,
+        "ideas_shipped": shipped,
+        "shipped_helpful_share": c["shipped_helpful"] / shipped if shipped else 0.0,
+        "shipped_harmful_share": c["shipped_harmful"] / shipped if shipped else 0.0,
+        "ideas_duplicated": c["duplicated"],
+        "final_ai_copies": model.workforce.ai_copies,
+        "final_ai_taste": model.workforce.ai_taste if model.settings.ai.enabled else 0.0,
+    }

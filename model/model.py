@@ -1,0 +1,162 @@
+"""The takeoff model: one AI lab, its human and AI researchers, its compute and its frontier runs.
+
+Source: a conversation among ML researchers on whether automated AI researchers give an
+intelligence explosion (``shared/seed``): research is bound less by engineering labour than by
+compute to run experiments and by taste in choosing what to try [00:24-00:41]; ideas that help
+small can hurt big [05:38-05:44]; big runs carry information nothing else gives [01:56-02:34];
+10x experiment compute makes a program about 5x faster [01:00-01:19]. Calibrated to Ho et al. (2024)
+for humans-only algorithmic progress. See ``docs/model.md`` for each mechanism's module.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from model import metrics
+from model.compute import ComputeBudget
+from model.frontier import FrontierRun
+from model.lineage import IdeaLineage
+from model.pipelines import ResearchCycle
+from model.scenario import Scenario, load_scenario
+from model.scheduler import ExperimentScheduler
+from model.workforce import Workforce
+
+
+class TakeoffModel(mesa.Model):
+    """An AI lab where humans and AI researchers compete for compute and choose ideas by taste.
+
+    Args:
+        settings: The scenario; the shipped ``baseline`` when None.
+        rng: Seed or generator; ``settings.run.seed`` when None.
+        twin: Step a humans-only twin alongside, for the speedup (ignored when AI is off).
+        lineage_graph: Keep the idea lineage as a networkx DiGraph.
+        follow: Internal: the model whose compute split a twin copies.
+
+    """
+
+    def __init__(self, settings: Scenario | None = None, rng=None, twin: bool = True,
+                 lineage_graph: bool = True, follow: TakeoffModel | None = None):
+        settings = settings if settings is not None else load_scenario("baseline")
+        seed = settings.run.seed if rng is None else rng
+        super().__init__(rng=seed)
+        self.settings = settings
+        self.week = 0
+        self.ln_s = 0.0  # true software efficiency, log, relative to week 0
+        self.ln_proxy = 0.0  # what small-scale results claim
+        self.capability = 0.0  # OOMs of effective compute of the latest frontier model
+        self.exploded = False
+        self.explosion_week: int | None = None
+        self.epoch_draws = 0.0  # ideas drawn since the last frontier run (stepping on toes)
+        rungs = len(settings.experiments.scales)
+        self.counts = {k: 0.0 for k in ("generated", "started", "promoted", "merged", "shipped",
+                                        "shipped_harmful", "shipped_helpful", "duplicated",
+                                        "abandoned",
+                                        "experiment_compute")}
+        self.counts["tested"] = np.zeros(rungs)
+        self.cycle_log: list[tuple[float, float]] = []
+        self.ln_s_history = [0.0]
+
+        self.compute = ComputeBudget(settings, follow=follow.compute if follow else None)
+        self.compute.advance(0)
+        self.workforce = Workforce(self)
+        self.cycle = ResearchCycle(self)
+        self.pipelines = self.cycle.pipes
+        self.scheduler = ExperimentScheduler(self)
+        self.lineage = IdeaLineage(self, graph=lineage_graph)
+        self.frontier = FrontierRun(self)
+        self.twin = (TakeoffModel(settings.humans_only(), rng=seed, twin=False,
+                                  lineage_graph=False, follow=self)
+                     if twin and settings.ai.enabled else None)
+        self.research_speed = 0.0
+        self.speedup = 1.0
+        self.burn_in(settings.run.burn_in_weeks)
+        self.datacollector = mesa.DataCollector(model_reporters=metrics.reporters(rungs))
+        self.datacollector.collect(self)
+
+    def step(self) -> None:
+        """One week: the research cycle, then the humans-only twin, then the measurements."""
+        self.week = int(self.time)
+        self.research_week()
+        self.ln_s_history.append(self.ln_s)
+        if self.twin is not None:
+            self.twin.step()
+        self.research_speed = metrics.research_speed(self)
+        self.speedup = metrics.speedup(self)
+        self.datacollector.collect(self)
+        if self.exploded or self.week >= self.settings.run.weeks:
+            self.running = False
+
+    def research_week(self, history: bool = False) -> None:
+        """The research cycle of ``self.week``; in the lab's ``history`` no AI researchers run."""
+        wf = self.workforce
+        self.compute.advance(self.week)  # compute grows; the lab splits it
+        ai_compute = 0.0 if history else self.frontier.ai_compute
+        # Ideas the budget could carry up the whole ladder within a frontier interval.
+        affordable = (self.settings.frontier.interval_weeks * self.compute.experiments
+                      / self.scheduler.prices().sum())
+        wf.update(self.week, ai_compute, self.ln_s, self.capability, affordable)
+        self.think()  # ideas are cheap: backlogs fill
+        self.cycle.open()  # taste picks what to test
+        self.cycle.work(np.ones(len(self.pipelines)))  # interpret, decide, set up experiments
+        self.scheduler.allocate()  # everyone competes for experiment compute
+        leftover = self.scheduler.advance()  # experiments run
+        self.cycle.work(leftover)  # results that came in early are read this week
+        self.cycle.sweep()
+        self.frontier.advance(self.week)  # training accumulates; a due run ships the recipe
+
+    def burn_in(self, weeks: int) -> None:
+        """Give the lab a history: ``weeks`` of humans-only research before week 0.
+
+        Pipelines fill and the idea lineage forms as in a lab that has been running for a while;
+        then software efficiency, the proxy, capability and every counter restart from their
+        week-0 values, and ideas in hand are rescaled to week-0 difficulty. Taste learning is off,
+        so ``humans.taste_noise`` is still the week-0 median.
+        """
+        if weeks <= 0:
+            return
+        learning, self.frontier.learning = self.frontier.learning, 0.0
+        for week in range(-weeks + 1, 1):
+            self.week = week
+            self.research_week(history=True)
+        self.frontier.learning = learning
+        # Ideas born during the history were as hard as S then made them; week 0 is the unit.
+        rescale = np.exp(-(self.settings.ideas.phi - 1.0) * self.ln_s)
+        self.pipelines.scale *= rescale
+        self.workforce.backlog.scale *= rescale
+        self.frontier.restart(rescale)
+        self.week = 0
+        self.ln_s = self.ln_proxy = self.capability = 0.0
+        self.exploded, self.explosion_week = False, None
+        self.compute.advance(0)
+        self.compute.forget()
+        for key in self.counts:
+            self.counts[key] = self.counts[key] * 0.0
+        self.cycle_log.clear()
+        self.workforce.merged[:] = 0.0
+        self.workforce.shipped[:] = 0.0
+
+    def think(self) -> None:
+        """Every researcher thinks of new ideas, mostly variations on merged ones."""
+        s, wf = self.settings, self.workforce
+        n = len(wf.kind)
+        lineage = self.lineage.parents(self.rng, n)
+        count = s.ideas.per_week * wf.copies * wf.speed
+        scale = s.ideas.effect_scale * np.exp((s.ideas.phi - 1.0) * self.ln_s)
+        wf.backlog.generate(self.rng, self.cycle.quality, count, wf.noise * self.cycle.sd,
+                            lineage, s.ideas.heritability, scale, s.ideas.small_scale_bias,
+                            self.week, s.ideas.shelf_life_weeks, wf.weight)
+        self.counts["generated"] += float(count.sum())
+
+    def explode(self, week: int) -> None:
+        """Record an explosion; the run stops at the end of this week."""
+        self.exploded = True
+        self.explosion_week = week
+        if self.twin is not None:
+            self.twin.running = False
+
+    def run(self) -> dict:
+        """Step to the horizon (or the explosion) and return the run's summary."""
+        while self.running:
+            self.step()
+        return metrics.summary(self)

@@ -1,0 +1,224 @@
+"""Ideas in flight: implement, wait for compute, run, interpret, then promote, drop or merge.
+
+An idea climbs a ladder of experiment scales (seed [04:15-04:27], [05:15-06:07]). At each rung
+the researcher sets the experiment up, waits in the lab's queue for compute, waits for the run,
+then reads the result (which takes time, [04:27-04:50]) and decides. A result at scale ``s`` shows
+the idea's frontier effect with correlation ``rho = exp(-gap / transfer_decades)`` (gap in decades
+between ``s`` and the frontier) plus a small-scale quirk the frontier never sees, so an idea can
+help small and hurt big. Researchers read each result as an independent noisy signal of the
+frontier effect; they do not know that the quirk repeats from rung to rung, which is how
+small-scale research can walk away from the frontier without big runs to correct it.
+
+All ideas in flight live in one :class:`PipelineTable`: a row per idea (or, for a large AI cohort,
+per group of ``weight`` identical-in-distribution ideas, so millions of copies cost rows in the
+thousands).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.duplication import distinct_shares
+from model.ideas import IdeaQuality
+
+IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
+INT_FIELDS = ("owner", "parent", "rung", "state", "idea")
+FLOAT_FIELDS = ("weight", "distinct", "z", "q", "scale", "work_left", "run_left", "mean", "var",
+                "obs", "submitted", "draw")
+
+
+class PipelineTable:
+    """Struct of arrays, one entry per idea (group) in flight."""
+
+    def __init__(self):
+        for f in INT_FIELDS:
+            setattr(self, f, np.empty(0, dtype=np.int64))
+        for f in FLOAT_FIELDS:
+            setattr(self, f, np.empty(0))
+
+    def __len__(self) -> int:
+        return len(self.owner)
+
+    def append(self, **cols: np.ndarray) -> None:
+        """Add rows; fields not given start at zero."""
+        n = len(next(iter(cols.values())))
+        for f in INT_FIELDS + FLOAT_FIELDS:
+            dtype = np.int64 if f in INT_FIELDS else np.float64
+            new = np.asarray(cols[f], dtype=dtype) if f in cols else np.zeros(n, dtype=dtype)
+            setattr(self, f, np.concatenate([getattr(self, f), new]))
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Drop the rows where ``mask`` is False."""
+        for f in INT_FIELDS + FLOAT_FIELDS:
+            setattr(self, f, getattr(self, f)[mask])
+
+    def take(self, index: np.ndarray) -> dict[str, np.ndarray]:
+        """Copy of the given rows as a dict of arrays."""
+        return {f: getattr(self, f)[index] for f in INT_FIELDS + FLOAT_FIELDS}
+
+
+class ResearchCycle:
+    """The per-idea research loop, run over every pipeline at once.
+
+    Args:
+        model: The model (for its settings, workforce, rng and counters).
+
+    """
+
+    def __init__(self, model):
+        s = model.settings
+        e = s.experiments
+        self.model = model
+        self.quality = IdeaQuality.from_settings(s)
+        self.sd = self.quality.sd
+        self.prior_mean, self.prior_var = self.quality.mean, self.quality.var
+        self.scales = np.array(e.scales)
+        self.rungs = len(self.scales)
+        self.rho = np.exp(-np.log10(1.0 / self.scales) / e.transfer_decades)
+        self.implement = np.array(e.implement_weeks)
+        self.interpret = np.array(e.interpret_weeks)
+        self.run_noise = e.noise
+        self.reading_noise = e.reading_noise
+        self.threshold = s.ideas.promote_threshold
+        self.shelf_life = s.ideas.shelf_life_weeks
+        self.dup_pool = s.ideas.duplication_pool
+        self.dup_exponent = s.ideas.duplication_exponent
+        self.pipes = PipelineTable()
+        self.next_idea = 0
+
+    # --- choosing what to test ----------------------------------------------------------------
+    def open(self) -> None:
+        """Researchers with free slots start their best backlog ideas worth testing."""
+        m, wf, pipes = self.model, self.model.workforce, self.pipes
+        n_rows = len(wf.kind)
+        in_flight = np.bincount(pipes.owner, minlength=n_rows)
+        wanted = np.maximum(wf.rows_cap - in_flight, 0)
+        noise = wf.noise * self.sd
+        # Test only ideas whose posterior mean clears the bar: "ruthless prioritization" [07:07].
+        gain = self.prior_var / (self.prior_var + noise**2)
+        min_est = self.prior_mean + (self.threshold - self.prior_mean) / gain
+        got = wf.backlog.take(wanted, min_est)
+        n = len(got["row"])
+        if n == 0:
+            return
+        order = m.rng.permutation(n)
+        got = {k: v[order] for k, v in got.items()}
+        owner = got["row"]
+        weight = got["block"]
+        g = gain[owner]
+        self.pipes.append(
+            owner=owner, parent=got["parent"], rung=np.zeros(n), state=np.full(n, IMPLEMENT),
+            idea=np.arange(self.next_idea, self.next_idea + n), weight=weight,
+            distinct=np.ones(n),
+            z=got["z"], q=got["q"], scale=got["scale"], work_left=np.full(n, self.implement[0]),
+            mean=self.prior_mean + g * (got["est"] - self.prior_mean),
+            var=self.prior_var * (1.0 - g), submitted=np.full(n, float(m.week)))
+        self.next_idea += n
+        m.counts["started"] += float(weight.sum())
+
+    # --- researcher time ----------------------------------------------------------------------
+    def work(self, budget: np.ndarray) -> None:
+        """Spend each pipeline's share of its researcher's time: interpret, decide, implement.
+
+        Args:
+            budget: Weeks of wall-clock time each pipeline has left this week.
+
+        """
+        wf, p = self.model.workforce, self.pipes
+        working = (p.state == IMPLEMENT) | (p.state == INTERPRET)
+        load = np.bincount(p.owner[working], weights=p.weight[working], minlength=len(wf.kind))
+        # A researcher splits its time over the ideas it is working on; a cohort gives each idea
+        # at most one copy's time.
+        per_idea = wf.speed * np.minimum(1.0, wf.copies / np.maximum(load, 1e-12))
+        budget = budget.copy()
+        self._spend(INTERPRET, budget, per_idea * wf.interpret_boost)
+        self._spend(IMPLEMENT, budget, per_idea * wf.implement_boost)
+
+    def _spend(self, state: int, budget: np.ndarray, rate_by_owner: np.ndarray) -> None:
+        p = self.pipes
+        idx = np.nonzero((p.state == state) & (budget > 0))[0]
+        if idx.size == 0:
+            return
+        rate = np.maximum(rate_by_owner[p.owner[idx]], 1e-12)
+        need = p.work_left[idx] / rate
+        done = need <= budget[idx]
+        busy = idx[~done]
+        p.work_left[busy] -= rate[~done] * budget[busy]
+        budget[busy] = 0.0
+        fin = idx[done]
+        budget[fin] -= need[done]
+        p.work_left[fin] = 0.0
+        if state == IMPLEMENT:
+            p.state[fin] = QUEUED
+            p.submitted[fin] = float(self.model.week)
+        else:
+            self._decide(fin, budget)
+
+    def _decide(self, idx: np.ndarray, budget: np.ndarray) -> None:
+        """Read results, update beliefs, and promote, drop or merge."""
+        m, wf, p = self.model, self.model.workforce, self.pipes
+        if idx.size == 0:
+            return
+        k = p.rung[idx]
+        rho = self.rho[k]
+        reading = self.reading_noise / wf.skill[p.owner[idx]]
+        read = p.obs[idx] + reading * m.rng.standard_normal(idx.size)
+        var_obs = ((1 - rho**2) * self.sd**2 + self.run_noise**2 + reading**2) / rho**2
+        precision = 1.0 / p.var[idx] + 1.0 / var_obs
+        p.mean[idx] = (p.mean[idx] / p.var[idx] + (read / rho) / var_obs) / precision
+        p.var[idx] = 1.0 / precision
+        p.obs[idx] = read
+        w = p.weight[idx]
+        m.counts["tested"] += np.bincount(k, weights=w, minlength=self.rungs)
+        m.cycle_log.append((float(np.sum(w * (m.week + 1 - p.submitted[idx]))), float(w.sum())))
+        keep = p.mean[idx] >= self.threshold
+        top = k == self.rungs - 1
+        promote = idx[keep & ~top]
+        m.counts["promoted"] += float(p.weight[promote].sum())
+        p.rung[promote] += 1
+        p.state[promote] = IMPLEMENT
+        p.work_left[promote] = self.implement[p.rung[promote]]
+        merge = idx[keep & top]
+        if merge.size:
+            self._settle_duplicates(merge)
+            m.frontier.merge(p.take(merge))
+        gone = np.concatenate([idx[~keep], merge])
+        p.state[gone] = -1
+        budget[gone] = 0.0
+
+    def _settle_duplicates(self, idx: np.ndarray) -> None:
+        """Settle duplicates: an idea someone else merged this epoch counts once.
+
+        Researchers who drew the same idea both carried it up the ladder; it counts once. A
+        single idea is a duplicate or not; a group of ``weight`` ideas keeps the share that is new.
+        """
+        m, p = self.model, self.pipes
+        w = p.weight[idx]
+        share = distinct_shares(m.epoch_draws, w, self.dup_pool, self.dup_exponent)
+        m.epoch_draws += float(w.sum())
+        p.distinct[idx] = np.where(w <= 1.0, m.rng.random(idx.size) < share, share)
+
+    # --- experiments finishing ----------------------------------------------------------------
+    def results(self, idx: np.ndarray) -> None:
+        """Experiments that finished: record what they show at their scale."""
+        p = self.pipes
+        rho = self.rho[p.rung[idx]]
+        p.obs[idx] = (rho * p.z[idx] + np.sqrt(1 - rho**2) * p.q[idx]
+                      + self.run_noise * self.model.rng.standard_normal(idx.size))
+        p.state[idx] = INTERPRET
+        p.work_left[idx] = self.interpret[p.rung[idx]]
+
+    def sweep(self) -> None:
+        """Forget finished rows (dropped or merged) and abandon requests that waited too long.
+
+        An idea that has waited for compute past its shelf life is about a recipe the lab has
+        moved on from; its researcher gives up on it and frees the slot for a better one.
+        """
+        p = self.pipes
+        stale = (p.state == QUEUED) & (self.model.week - p.submitted > self.shelf_life)
+        if stale.any():
+            self.model.counts["abandoned"] += float(p.weight[stale].sum())
+            p.state[stale] = -1
+        alive = self.pipes.state >= 0
+        if not alive.all():
+            self.pipes.keep(alive)

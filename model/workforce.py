@@ -1,0 +1,200 @@
+"""Who does the research: human researchers and automated AI researchers.
+
+Humans are a fixed (or slowly hired) population with lognormal taste, speed and interpretation
+skill, on a Watts-Strogatz collaboration network. AI copies come from inference compute and
+software efficiency; their taste and speed follow frontier capability. While their taste is poor
+they work as copilots for humans; as it approaches ``ai.autonomy_taste`` a growing share works
+autonomously in cohorts with their own pipelines (seed [03:40-03:58]).
+
+Taste is expressed against the human distribution: an AI taste of 1 is the median human's; the
+99.9th-percentile human sits at exp(3.09 * humans.taste_spread), 3.3x with the default spread
+(the AI Futures Model), so "a thousand copies of your best researcher" reads off directly.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+from mesa.discrete_space import Cell, Network
+
+from agents.researchers import AICopilot, AIResearcher, HumanResearcher
+from model.ideas import IdeaBacklog
+
+HUMAN, AI = 0, 1
+AUTONOMY_STEEPNESS = 4.0  # log-logistic slope: 10% to 90% autonomous over a 3x range of taste
+
+
+class Workforce:
+    """The researcher table: one row per idea-owning agent, hot state as arrays.
+
+    Attributes:
+        kind: HUMAN or AI per row.
+        noise: Taste noise per row, in units of the spread of true idea effects.
+        speed: Serial speed relative to a median human.
+        skill: Skill at reading results (AI: its taste).
+        copies: Researchers a row stands for (1 for a human).
+        implement_boost, interpret_boost: Copilot speed-ups of a human's two kinds of work.
+        rows_cap: Pipelines a row may hold; weight: ideas each of its pipelines stands for.
+        merged, shipped: Ideas credited to each row.
+        backlog: Each row's backlog of untested ideas.
+
+    """
+
+    def __init__(self, model):
+        s = model.settings
+        self.model = model
+        self.settings = s
+        self.kind = np.empty(0, dtype=np.int64)
+        for name in ("noise", "noise_floor", "speed", "skill", "copies", "implement_boost",
+                     "interpret_boost", "weight", "merged", "shipped"):
+            setattr(self, name, np.empty(0))
+        self.rows_cap = np.empty(0, dtype=np.int64)
+        width = max(s.ideas.backlog, 2 * s.ai.max_pipelines if s.ai.enabled else 0)
+        self.backlog = IdeaBacklog(width)
+        self.agents: list = []
+        self.human_rows: list[int] = []  # network node i is the human in row human_rows[i]
+        self._edges: tuple[np.ndarray, np.ndarray] | None = None
+        self.ai_enabled = s.ai.enabled
+        self.ai_copies = self.copilot_copies = self.autonomy = 0.0
+        self.ai_taste = s.ai.taste
+        self.ai_speed = s.ai.speed
+        self.humans_target = float(s.humans.count)
+        self._build_network(s.humans.count)
+        if self.ai_enabled:
+            rows = self._add_rows(AI, s.ai.cohorts, noise=np.full(s.ai.cohorts, 1.0),
+                                  capacity=np.full(s.ai.cohorts, width))
+            self.agents += [AIResearcher(model, int(r)) for r in rows]
+        self.update(0, 0.0, 0.0, 0.0)
+
+    # --- construction -----------------------------------------------------------------------
+    def _build_network(self, n: int) -> None:
+        h = self.settings.humans
+        degree = min(h.network_degree, n - 1)
+        seed = int(self.model.rng.integers(2**31 - 1))
+        graph = (nx.watts_strogatz_graph(n, degree, h.network_rewire, seed=seed)
+                 if degree >= 2 else nx.empty_graph(n))
+        self.network = Network(graph, random=self.model.random, layout=None)
+        self._hire(n, cells=[self.network[i] for i in range(n)])
+
+    def _hire(self, n: int, cells: list) -> None:
+        h, rng = self.settings.humans, self.model.rng
+        taste = np.exp(h.taste_spread * rng.standard_normal(n))
+        noise = h.taste_noise / taste
+        rows = self._add_rows(HUMAN, n, noise=noise,
+                              capacity=np.full(n, self.settings.ideas.backlog))
+        self.speed[rows] = np.exp(h.speed_spread * rng.standard_normal(n))
+        self.skill[rows] = np.exp(h.interpretation_spread * rng.standard_normal(n))
+        self.human_rows += [int(r) for r in rows]
+        self._edges = None
+        for row, cell in zip(rows, cells, strict=True):
+            human = HumanResearcher(self.model, int(row), cell)
+            self.agents.append(human)
+            if self.ai_enabled:
+                AICopilot(self.model, human)
+
+    def _add_rows(self, kind: int, n: int, noise: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+        start = len(self.kind)
+        self.kind = np.concatenate([self.kind, np.full(n, kind)])
+        defaults = {"noise": noise, "noise_floor": noise * self.settings.humans.taste_floor,
+                    "speed": np.ones(n), "skill": np.ones(n), "copies": np.ones(n),
+                    "implement_boost": np.ones(n), "interpret_boost": np.ones(n),
+                    "weight": np.ones(n), "merged": np.zeros(n), "shipped": np.zeros(n)}
+        for name, values in defaults.items():
+            setattr(self, name, np.concatenate([getattr(self, name), values]))
+        self.rows_cap = np.concatenate([self.rows_cap, np.zeros(n, dtype=np.int64)])
+        self.backlog.add_rows(capacity)
+        return np.arange(start, start + n)
+
+    def hire_to(self, week: int) -> None:
+        """Grow the team to its hiring schedule; newcomers link to well-connected colleagues."""
+        h = self.settings.humans
+        if h.hiring_per_year == 1.0:
+            return
+        self.humans_target = h.count * h.hiring_per_year ** (week / 52.0)
+        current = int(np.sum(self.kind == HUMAN))
+        new = int(self.humans_target) - current
+        if new <= 0:
+            return
+        graph = self.network.G
+        degree = np.array([graph.degree(i) + 1.0 for i in range(current)])
+        k = min(max(h.network_degree // 2, 1), current)
+        cells = []
+        for node in range(current, current + new):
+            cell = Cell(node, random=self.model.random)
+            self.network.add_cell(cell)
+            friends = self.model.rng.choice(len(degree), size=k, replace=False,
+                                            p=degree / degree.sum())
+            for f in friends:
+                self.network.add_connection(cell, self.network[int(f)])
+            degree[friends] += 1.0
+            degree = np.append(degree, k + 1.0)
+            cells.append(cell)
+        self._hire(new, cells)
+
+    # --- each week ------------------------------------------------------------------------
+    def update(self, week: int, ai_compute: float, ln_s: float, capability: float,
+               affordable: float = np.inf) -> None:
+        """Size and skill the AI workforce from compute, software efficiency and capability.
+
+        Args:
+            week: This week.
+            ai_compute: Inference compute running AI researchers (H100e).
+            ln_s: Log software efficiency.
+            capability: OOMs of effective compute of the latest frontier model.
+            affordable: Ideas the whole experiment budget could carry up the ladder within a
+                frontier interval: AI cohorts keep no more ideas in flight than their share of
+                it, so a compute-starved lab tests its AI's best ideas, not a million mediocre
+                ones it cannot finish.
+
+        """
+        self.hire_to(week)
+        human = self.kind == HUMAN
+        p = self.settings.humans.pipelines
+        self.rows_cap[human] = p
+        if not self.ai_enabled:
+            return
+        a = self.settings.ai
+        self.ai_taste = a.taste * a.taste_per_oom**capability
+        self.ai_speed = a.speed * a.speed_per_oom**capability
+        self.ai_copies = ai_compute * np.exp(ln_s) / a.copy_cost
+        ratio = (self.ai_taste / a.autonomy_taste) ** AUTONOMY_STEEPNESS
+        self.autonomy = ratio / (1.0 + ratio)
+        n_humans = int(human.sum())
+        self.copilot_copies = self.ai_copies * (1.0 - self.autonomy) / n_humans
+        ai = ~human
+        per_cohort = self.ai_copies * self.autonomy / ai.sum()
+        self.copies[ai] = per_cohort
+        self.noise[ai] = self.settings.humans.taste_noise / self.ai_taste
+        self.speed[ai] = self.ai_speed
+        self.skill[ai] = self.ai_taste
+        wanted = min(per_cohort * p, max(affordable / ai.sum(), 1.0))
+        cap = int(min(a.max_pipelines, np.floor(wanted)))
+        self.rows_cap[ai] = cap
+        self.weight[ai] = wanted / cap if cap > 0 else 1.0
+        # Copilots take over setting up experiments. Reading results is the hard part (seed
+        # [04:27-04:50]): they can take over only the share of it their taste reaches, the human
+        # does the rest (Amdahl), so poor-taste copilots help little however many there are.
+        labour = self.copilot_copies * self.ai_speed
+        human_taste = self.settings.humans.taste_noise / self.noise[human]
+        share = np.minimum(1.0, self.ai_taste / human_taste)
+        self.implement_boost[human] = 1.0 + labour
+        self.interpret_boost[human] = 1.0 / ((1.0 - share) + share / (1.0 + labour))
+
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Collaboration links as (row, row) arrays, each link both ways."""
+        if self._edges is None:
+            rows = np.array(self.human_rows, dtype=np.int64)
+            links = np.array(list(self.network.G.edges()), dtype=np.int64).reshape(-1, 2)
+            a, b = rows[links[:, 0]], rows[links[:, 1]]
+            self._edges = (np.concatenate([a, b]), np.concatenate([b, a]))
+        return self._edges
+
+    @property
+    def humans(self) -> int:
+        """Human researchers now."""
+        return int(np.sum(self.kind == HUMAN))
+
+    @property
+    def attention(self) -> np.ndarray:
+        """Researcher-weeks per week each row can put into its ideas."""
+        return self.copies * self.speed

@@ -1,0 +1,1 @@
+"""Shipped scenarios, as TOML files (data, never code)."""

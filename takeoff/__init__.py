@@ -1,0 +1,1 @@
+"""The faces of the model: the command line, run outputs and calibration checks."""

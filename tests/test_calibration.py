@@ -1,0 +1,40 @@
+"""The facts the default scenario must reproduce (MODEL.md, calibration table), on several seeds."""
+
+import numpy as np
+
+from takeoff import calibration as cal
+
+SEEDS = (1, 2, 3)
+
+
+def test_humans_only_progress_is_about_3x_per_year():
+    prog = cal.progress_per_year(SEEDS)
+    assert all(2.0 <= p <= 5.0 for p in prog)
+    assert 2.5 <= np.mean(prog) <= 3.5
+
+
+def test_ten_times_experiment_compute_makes_research_about_five_times_faster():
+    el = cal.elasticity(SEEDS)
+    assert 0.5 <= np.mean(el) <= 0.85
+    assert all(0.35 <= e <= 1.0 for e in el)
+
+
+def test_most_shipped_ideas_do_not_help_at_scale_and_some_hurt():
+    helped, hurt = cal.shipped_shares(SEEDS)
+    assert np.mean(helped) < 0.5
+    assert np.mean(hurt) > 0.05
+
+
+def test_without_big_runs_proxy_rises_while_truth_stalls():
+    for proxy, true in cal.drift(SEEDS, weeks=156):
+        assert proxy > 2.0 and true == 0.0
+
+
+def test_worse_taste_slows_progress_at_equal_compute():
+    assert all(r < 0.9 for r in cal.taste_effect(SEEDS, weeks=156))
+
+
+def test_calibration_table_renders_every_fact():
+    facts = [cal.Fact("x", 0.5, "t", 0.0, 1.0), cal.Fact("y", 2.0, "t", 0.0, 1.0)]
+    text = cal.render(facts)
+    assert "| x | 0.5 | t | yes |" in text and "| y | 2 | t | NO |" in text

@@ -1,0 +1,141 @@
+"""The command-line contract of ``takeoff`` (the sweep, app and outside checks build on it)."""
+
+import csv
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from takeoff.cli import main
+
+COLUMNS = ("week compute_total share_inference share_experiments share_training humans "
+           "ai_agents ai_copies software_efficiency proxy_efficiency capability research_speed "
+           "speedup ideas_generated ideas_tested ideas_shipped ideas_shipped_harmful "
+           "queue_length mean_cycle_weeks").split()
+SUMMARY = ("scenario seed weeks exploded explosion_week software_efficiency proxy_efficiency "
+           "progress_per_year twin_progress_per_year weeks_to_10x weeks_to_100x weeks_to_1000x "
+           "peak_speedup final_speedup").split()
+
+
+def takeoff(*args):
+    return main([str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def short_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "a"
+    assert takeoff("run", "baseline", "--out", out, "--seed", 7, "--weeks", 60) == 0
+    return out
+
+
+def test_run_writes_every_promised_file(short_run):
+    for name in ("timeseries.csv", "summary.json", "scenario.toml"):
+        assert (short_run / name).stat().st_size > 0
+    pngs = sorted(p.name for p in short_run.glob("*.png"))
+    assert {"speedup.png", "efficiency.png", "compute.png", "researchers.png"} <= set(pngs)
+
+
+def test_timeseries_has_the_contract_columns_and_only_finite_numbers(short_run):
+    rows = list(csv.DictReader(open(short_run / "timeseries.csv")))
+    assert [int(r["week"]) for r in rows] == list(range(61))
+    assert set(COLUMNS) <= set(rows[0])
+    for row in rows:
+        assert all(math.isfinite(float(v)) for v in row.values())
+
+
+def test_summary_has_the_contract_keys(short_run):
+    s = json.loads((short_run / "summary.json").read_text())
+    assert set(SUMMARY) <= set(s)
+    assert s["scenario"] == "baseline" and s["seed"] == 7 and s["weeks"] == 60
+    assert s["weeks_to_1000x"] is None or isinstance(s["weeks_to_1000x"], int)
+
+
+def test_written_scenario_reproduces_the_run_byte_for_byte(short_run, tmp_path):
+    assert takeoff("run", short_run / "scenario.toml", "--out", tmp_path / "b", "--no-plots") == 0
+    assert (tmp_path / "b" / "timeseries.csv").read_bytes() == (
+        short_run / "timeseries.csv").read_bytes()
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
+    for name, seed in (("a", 3), ("b", 3), ("c", 4)):
+        assert takeoff("run", "baseline", "--out", tmp_path / name, "--seed", seed,
+                       "--weeks", 40, "--no-plots") == 0
+    a, b, c = ((tmp_path / n / "timeseries.csv").read_bytes() for n in "abc")
+    assert a == b and a != c
+
+
+def test_set_overrides_any_key(tmp_path):
+    assert takeoff("run", "humans_only", "--out", tmp_path, "--weeks", 20, "--no-plots",
+                   "--set", "compute.experiment_boost=10", "--set", "policy.scheduler=fifo") == 0
+    text = (tmp_path / "scenario.toml").read_text()
+    assert "experiment_boost = 10.0" in text and 'scheduler = "fifo"' in text
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["run", "nope"], "no such scenario file or shipped name"),
+    (["run", "baseline", "--set", "compute.experiment_bost=3"], "did you mean"),
+    (["run", "baseline", "--set", "compute.shares.inference=0.9"], "must sum to 1"),
+    (["run", "baseline", "--set", "ai.speed=fast"], "key 'ai.speed'"),
+    (["run", "baseline", "--set", "ai.speed"], "expected KEY=VALUE"),
+    (["run", "baseline", "--weeks", "0"], "key 'run.weeks'"),
+    (["run", "baseline", "--seed", "x"], "invalid int value"),
+    (["run"], "required: scenario"),
+    (["frobnicate"], "invalid choice"),
+    (["scenario", "validate", "/no/such/file.toml"], "no such scenario file"),
+])
+def test_bad_input_is_one_error_line_and_exit_code_2(args, needle, capsys, tmp_path):
+    assert takeoff(*args, *(["--out", tmp_path / "o"] if args[0] == "run" and len(args) > 1
+                            else [])) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and needle in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "o").exists()  # nothing half-written
+
+
+def test_non_toml_file_is_rejected_with_its_name(tmp_path, capsys):
+    bad = tmp_path / "notes.toml"
+    bad.write_text("this is not = = toml\n")
+    assert takeoff("run", bad, "--out", tmp_path / "o") == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {bad}: not valid TOML")
+
+
+def test_out_must_be_a_folder(tmp_path, capsys):
+    f = tmp_path / "file"
+    f.write_text("x")
+    assert takeoff("run", "baseline", "--weeks", 5, "--out", f) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_software_explosion_explodes_stops_and_stays_finite(tmp_path):
+    assert takeoff("run", "software_explosion", "--out", tmp_path, "--seed", 1,
+                   "--no-plots") == 0
+    s = json.loads((tmp_path / "summary.json").read_text())
+    assert s["exploded"] is True and s["explosion_week"] == s["weeks"] < s["horizon_weeks"]
+    rows = list(csv.DictReader(open(tmp_path / "timeseries.csv")))
+    assert int(rows[-1]["week"]) == s["explosion_week"]
+    assert all(math.isfinite(float(v)) for r in rows for v in r.values())
+
+
+def test_scenario_commands(tmp_path, capsys):
+    assert takeoff("scenario", "list") == 0
+    listed = capsys.readouterr().out
+    assert "software_explosion" in listed and "no_frontier_runs" in listed
+    assert takeoff("scenario", "show", "taste_bound") == 0
+    shown = capsys.readouterr().out
+    path = tmp_path / "t.toml"
+    path.write_text(shown)
+    assert takeoff("scenario", "validate", path) == 0
+    assert "ok:" in capsys.readouterr().out
+    assert takeoff("scenario", "diff", "baseline", path) == 0
+    out = capsys.readouterr().out
+    assert "ai.taste" in out and "compute.experiment_boost" in out
+
+
+def test_console_entry_point_runs_as_a_module(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "takeoff", "run", "baseline", "--weeks", "3",
+                           "--no-plots", "--out", str(tmp_path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "outputs in" in done.stdout

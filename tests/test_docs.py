@@ -1,0 +1,38 @@
+"""The docs stay true to the code: parameter table, module map, quickstart, CI entry point."""
+
+import re
+from pathlib import Path
+
+from model.schema import markdown_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_parameter_table_in_docs_is_the_generated_one():
+    text = (ROOT / "docs" / "model.md").read_text()
+    section = text.split("<!-- params:start -->\n", 1)[1].split("<!-- params:end -->", 1)[0]
+    assert section.strip() == markdown_table().strip(), "regenerate: takeoff scenario params"
+
+
+def test_every_module_the_docs_name_exists():
+    text = (ROOT / "docs" / "model.md").read_text()
+    modules = set(re.findall(r"`((?:model|agents|visualization|takeoff)/[a-z_]+\.py)`", text))
+    assert len(modules) >= 10
+    for module in modules:
+        assert (ROOT / module).is_file(), module
+
+
+def test_readme_quickstart_is_exactly_two_commands():
+    text = (ROOT / "README.md").read_text()
+    block = text.split("## Quickstart", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    assert block.split("\n")[:-1] == ["make run", "make test"]
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_figures_exist():
+    text = (ROOT / "README.md").read_text()
+    for path in re.findall(r"\]\((docs/img/[^)]+)\)", text):
+        assert (ROOT / path).is_file(), path

@@ -1,0 +1,329 @@
+"""Each mechanism of the design brief (shared/design/MODEL.md), exercised on its own."""
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+from conftest import run, small
+
+from agents.researchers import AICopilot, AIResearcher, HumanResearcher
+from model.duplication import distinct_shares, expected_distinct
+from model.ideas import IdeaBacklog, IdeaQuality
+from model.model import TakeoffModel
+from model.pipelines import QUEUED, RUNNING
+from model.scenario import load_scenario
+
+
+# 1. Shared compute, split three ways --------------------------------------------------------
+def test_compute_grows_on_schedule_and_shares_sum_to_one(baseline_run):
+    d = baseline_run.datacollector.model_vars
+    g = baseline_run.settings.compute.growth_per_year
+    assert d["compute_total"][52] == pytest.approx(d["compute_total"][0] * g)
+    for a, b, c in zip(d["share_inference"], d["share_experiments"], d["share_training"],
+                       strict=True):
+        assert a + b + c == pytest.approx(1.0)
+
+
+def test_experiment_boost_multiplies_experiment_compute_only():
+    plain = TakeoffModel(small(run__weeks=1))
+    boosted = TakeoffModel(small(run__weeks=1, compute__experiment_boost=10))
+    assert boosted.compute.experiments == pytest.approx(10 * plain.compute.experiments)
+    assert boosted.compute.training == pytest.approx(plain.compute.training)
+    assert boosted.compute.inference == pytest.approx(plain.compute.inference)
+
+
+def test_adaptive_policy_moves_share_to_experiments_when_they_are_congested():
+    s = small("compute_bound", policy__allocation="adaptive", run__weeks=80)
+    m = run(s)
+    start = s.compute.shares.experiments
+    assert m.compute.shares[1] > start + 0.05  # congested lab pulls share from inference
+    assert m.compute.shares.sum() == pytest.approx(1.0)
+    assert m.compute.shares[0] >= s.policy.min_share - 1e-12
+    # the humans-only twin runs on exactly the same compute split
+    assert np.allclose(m.twin.compute.shares, m.compute.shares)
+
+
+# 2. Two kinds of researcher agents ----------------------------------------------------------
+def test_human_taste_is_lognormal_with_the_ai_futures_spread():
+    m = TakeoffModel(small(humans__count=4000, run__burn_in_weeks=0, ai__enabled=False))
+    taste = np.array([h.taste for h in m.agents_by_type[HumanResearcher]])
+    ratio = np.quantile(taste, 0.999) / np.median(taste)
+    assert 2.6 < ratio < 4.2  # the 99.9th percentile researcher has ~3.3x the median taste
+    speeds = np.array([h.speed for h in m.agents_by_type[HumanResearcher]])
+    assert speeds.std() > 0.1  # heterogeneous speed too
+
+
+def test_collaboration_network_is_seeded_from_the_model_rng():
+    def edges(seed):
+        m = TakeoffModel(small(run__seed=seed, run__burn_in_weeks=0))
+        return sorted(m.workforce.network.G.edges())
+    assert edges(3) == edges(3)
+    assert edges(3) != edges(4)
+    m = TakeoffModel(small(run__burn_in_weeks=0))
+    g = m.workforce.network.G
+    assert g.number_of_nodes() == 40 and nx.is_connected(g)
+    humans = list(m.agents_by_type[HumanResearcher])
+    assert all(h.cell is not None and h.cell.coordinate == i for i, h in enumerate(humans))
+
+
+def test_ai_copies_follow_inference_compute_and_software_efficiency(baseline_run):
+    m = TakeoffModel(small(run__weeks=150))
+    m.run()  # week 150 ships no frontier run, so S did not move after the copies were sized
+    expected = m.frontier.ai_compute * math.exp(m.ln_s) / m.settings.ai.copy_cost
+    assert m.workforce.ai_copies == pytest.approx(expected)
+    m = baseline_run
+    # millions of copies cost a fixed number of agents: one cohort per autonomous agent and
+    # one copilot cohort per human
+    n_ai = len(m.agents_by_type[AIResearcher]) + len(m.agents_by_type[AICopilot])
+    assert n_ai == m.settings.ai.cohorts + m.workforce.humans
+
+
+def test_ai_taste_and_speed_rise_with_capability_and_copilots_turn_autonomous(baseline_run):
+    d = baseline_run.datacollector.model_vars
+    assert d["capability"][-1] > d["capability"][0] + 1.0
+    assert d["ai_taste"][-1] > 2 * d["ai_taste"][0]
+    assert d["ai_speed"][-1] > d["ai_speed"][0]
+    assert d["ai_autonomous_share"][0] < 0.05 < 0.3 < d["ai_autonomous_share"][-1]
+    assert d["ai_taste_percentile"][-1] > d["ai_taste_percentile"][0]
+
+
+def test_copilots_speed_up_their_humans(baseline_run):
+    human = next(iter(baseline_run.agents_by_type[HumanResearcher]))
+    assert human.copilot_boost > 2.0
+    twin_human = next(iter(baseline_run.twin.agents_by_type[HumanResearcher]))
+    assert twin_human.copilot_boost == 1.0
+
+
+# 3. Ideas are cheap; choosing is hard -------------------------------------------------------
+def _picks(noise, count=200.0, rows=400, seed=0):
+    rng = np.random.default_rng(seed)
+    q = IdeaQuality.from_settings(load_scenario("baseline"))
+    b = IdeaBacklog(10)
+    b.add_rows(np.full(rows, 10))
+    no_parent = (np.full(rows, -1), np.zeros(rows), np.zeros(rows))
+    b.generate(rng, q, np.full(rows, count), np.full(rows, noise * q.sd), no_parent, 0.0, 1.0,
+               0.0, 0, 26.0, np.ones(rows))
+    return b.take(np.ones(rows, dtype=np.int64), np.full(rows, -np.inf))["z"]
+
+
+def test_better_taste_picks_better_ideas():
+    assert _picks(noise=0.5).mean() > _picks(noise=3.0).mean() + 0.3
+
+
+def test_choosing_from_more_ideas_helps_less_with_poor_taste():
+    gain_good = _picks(0.5, count=1e5).mean() - _picks(0.5, count=10).mean()
+    gain_poor = _picks(8.0, count=1e5).mean() - _picks(8.0, count=10).mean()
+    assert gain_good > gain_poor > 0
+
+
+def test_only_ideas_clearing_the_bar_are_tested(humans_run):
+    m = humans_run
+    p = m.pipelines
+    fresh = p.rung == 0
+    # posterior means of ideas in flight at the first rung all cleared the promote threshold
+    assert (p.mean[fresh & (p.state != 3)] >= m.settings.ideas.promote_threshold - 1e-9).all()
+
+
+# 4. Experiments at several scales, imperfect transfer --------------------------------------
+def test_small_experiments_tell_less_about_the_frontier():
+    m = TakeoffModel(small(run__burn_in_weeks=0))
+    cycle = m.cycle
+    n = 20000
+    rng = np.random.default_rng(1)
+    corr = []
+    for rung in range(cycle.rungs):
+        cycle.pipes.append(owner=np.zeros(n), parent=np.full(n, -1), rung=np.full(n, rung),
+                           state=np.full(n, RUNNING), weight=np.ones(n),
+                           z=rng.normal(0, 1, n), q=rng.normal(0, 1, n), scale=np.ones(n))
+        idx = np.arange(len(cycle.pipes) - n, len(cycle.pipes))
+        cycle.results(idx)
+        corr.append(np.corrcoef(cycle.pipes.obs[idx], cycle.pipes.z[idx])[0, 1])
+    assert corr[0] < corr[1] < corr[2] < 1.0
+    assert corr[0] == pytest.approx(cycle.rho[0] / math.sqrt(1 + cycle.run_noise**2), abs=0.03)
+
+
+def test_ideas_that_help_small_can_hurt_big(humans_run):
+    lin = humans_run.lineage
+    material = humans_run.settings.ideas.material_effect
+    fooled = (lin.revealed & (lin.z < -material)).sum()
+    assert fooled > 0  # merged on good small-scale results, revealed harmful at the frontier
+
+
+@pytest.mark.parametrize("coupling", [0.0, 0.5, 1.0])
+def test_experiment_prices_follow_the_frontier_by_coupling(coupling):
+    m = TakeoffModel(small(experiments__frontier_coupling=coupling, run__burn_in_weeks=0))
+    before = m.scheduler.prices()
+    m.ln_s = math.log(100.0)
+    after = m.scheduler.prices()
+    assert after / before == pytest.approx(np.full(3, 100.0 ** -(1 - coupling)))
+    frontier = m.compute.shares[2] * m.compute.total * m.settings.frontier.interval_weeks
+    assert before == pytest.approx(np.array(m.settings.experiments.scales) * frontier)
+
+
+# 5. Competition for experiment compute ------------------------------------------------------
+@pytest.mark.parametrize("policy", ["value", "fair", "fifo"])
+def test_scheduler_never_overspends_and_keeps_the_budget_busy(policy):
+    m = TakeoffModel(small(policy__scheduler=policy))
+    used = []
+    for _ in range(60):
+        m.step()
+        used.append(m.scheduler.used / m.scheduler.offered)
+        assert m.scheduler.used <= m.scheduler.offered * (1 + 1e-9)
+    assert np.mean(used[20:]) > 0.7
+
+
+def test_no_request_waits_forever_even_at_the_top_rung():
+    m = TakeoffModel(small("compute_bound", run__weeks=200, ai__enabled=False))
+    m.run()
+    assert m.counts["tested"][-1] > 0  # top-rung experiments run in a starved lab
+    p = m.pipelines
+    waiting = p.state == QUEUED
+    assert (m.week - p.submitted[waiting]).max() <= m.settings.ideas.shelf_life_weeks + 1
+
+
+def test_value_scheduler_serves_promising_requests_first():
+    m = TakeoffModel(small(policy__scheduler="value", run__burn_in_weeks=0))
+    p = m.pipelines
+    n = 6
+    p.append(owner=np.arange(n), parent=np.full(n, -1), rung=np.zeros(n),
+             state=np.full(n, QUEUED), weight=np.ones(n), scale=np.ones(n),
+             mean=np.array([0.1, 2.0, 0.5, 3.0, 0.2, 1.0]), var=np.ones(n))
+    order = m.scheduler._order(np.arange(n))
+    assert list(order[:2]) == [3, 1]
+
+
+def test_a_large_ai_group_is_split_to_what_fits():
+    m = TakeoffModel(small(run__burn_in_weeks=0))
+    p = m.pipelines
+    unit = m.scheduler.prices()[0] / 1.0
+    budget = m.compute.experiments
+    w = 3.0 * budget / unit  # three budgets' worth of ideas in one row
+    p.append(owner=np.array([m.settings.humans.count]), parent=np.array([-1]), rung=np.zeros(1),
+             state=np.array([QUEUED]), weight=np.array([w]), scale=np.ones(1),
+             mean=np.ones(1), var=np.ones(1))
+    m.scheduler.allocate()
+    running = p.state == RUNNING
+    assert running.sum() == 1 and (p.state == QUEUED).sum() == 1
+    assert p.weight.sum() == pytest.approx(w)
+    assert p.draw[running].sum() <= budget * (1 + 1e-9)
+
+
+def test_queues_lengthen_cycle_time():
+    roomy = run(small(ai__enabled=False, compute__experiment_boost=20.0))
+    tight = run(small(ai__enabled=False, compute__experiment_boost=0.3))
+    cycle = lambda m: np.mean(m.datacollector.model_vars["mean_cycle_weeks"][20:])  # noqa: E731
+    assert cycle(tight) > 1.5 * cycle(roomy)
+
+
+# 6. Interpretation takes time ---------------------------------------------------------------
+def test_slower_interpretation_means_longer_cycles_and_less_progress():
+    fast = run(small(ai__enabled=False, compute__experiment_boost=20.0))
+    slow = run(small(ai__enabled=False, compute__experiment_boost=20.0,
+                     experiments__interpret_weeks=[2.0, 3.0, 5.0]))
+    cycle = lambda m: np.mean(m.datacollector.model_vars["mean_cycle_weeks"][20:])  # noqa: E731
+    assert cycle(slow) > cycle(fast) + 1.0
+    assert slow.ln_s < fast.ln_s
+
+
+# 7. Frontier runs reveal the truth ----------------------------------------------------------
+def test_software_efficiency_changes_only_when_a_frontier_run_ships(humans_run):
+    d = humans_run.datacollector.model_vars
+    interval = humans_run.settings.frontier.interval_weeks
+    s = d["software_efficiency"]
+    changed = [w for w in range(1, len(s)) if s[w] != s[w - 1]]
+    assert changed and all(w % interval == 0 for w in changed)
+    shipped = humans_run.counts["shipped"]
+    assert shipped > 0 and humans_run.counts["shipped_harmful"] > 0
+
+
+def test_a_run_adds_the_true_effects_of_what_it_ships(humans_run):
+    for _week, gain, quality in humans_run.frontier.log:
+        assert (gain > 0) == (quality > 0) or gain == quality == 0
+
+
+def test_frontier_runs_teach_humans_taste():
+    s = small(ai__enabled=False, humans__learning_rate=0.05, run__weeks=156)
+    m = run(s)
+    noise = m.workforce.noise[m.workforce.kind == 0]
+    initial = m.workforce.noise_floor[m.workforce.kind == 0] / s.humans.taste_floor
+    assert (noise <= initial + 1e-12).all() and (noise < initial).mean() > 0.5
+    assert (noise >= m.workforce.noise_floor[m.workforce.kind == 0] - 1e-12).all()
+
+
+def test_without_big_runs_the_proxy_drifts_while_truth_stalls():
+    m = run(small("no_frontier_runs", run__weeks=156))
+    assert m.ln_s == 0.0 and m.capability == 0.0
+    assert m.ln_proxy > math.log(10)
+    assert m.frontier.runs == 0
+
+
+# 8. Ideas get harder; stepping on toes ------------------------------------------------------
+def test_effect_of_new_ideas_shrinks_with_software_efficiency():
+    m = TakeoffModel(small(run__burn_in_weeks=0, ai__enabled=False))
+    m.ln_s = math.log(1000.0)
+    m.week = 1
+    m.think()
+    scale = m.workforce.backlog.scale[m.workforce.backlog.est > -np.inf]
+    phi = m.settings.ideas.phi
+    expected = m.settings.ideas.effect_scale * 1000.0 ** (phi - 1)
+    assert scale == pytest.approx(np.full(scale.size, expected))
+
+
+def test_doubling_researchers_does_not_double_distinct_ideas():
+    pool, exponent = 2000.0, 2.0
+    for draws in (1e4, 1e6, 1e8):
+        gain = expected_distinct(np.array([2 * draws]), pool, exponent)[0] / expected_distinct(
+            np.array([draws]), pool, exponent)[0]
+        assert 1.35 < gain < 1.9  # Heaps' law: about 2**0.5 in a crowded field
+    few = expected_distinct(np.array([20.0]), pool, exponent)[0]
+    assert few == pytest.approx(20.0, rel=0.02)  # a small lab rarely steps on toes
+    shares = distinct_shares(1e6, np.ones(5), pool, exponent)
+    assert (shares < 0.1).all()
+
+
+def test_duplicates_are_counted_and_never_ship_twice():
+    m = run(small(ai__enabled=False, humans__count=150, ideas__duplication_pool=20.0))
+    assert m.counts["duplicated"] > 0
+    assert m.counts["shipped"] <= m.counts["merged"] + 1e-9
+
+
+# 9. Ideas build on what shipped -------------------------------------------------------------
+def test_lineage_links_children_to_merged_parents(humans_run):
+    g = humans_run.lineage.graph
+    assert g.number_of_edges() > 0 and nx.is_directed_acyclic_graph(g)
+    for parent, child in list(g.edges())[:200]:
+        assert g.nodes[parent]["week"] <= g.nodes[child]["week"]
+
+
+def test_children_of_ideas_that_paid_off_are_better():
+    rng = np.random.default_rng(2)
+    q = IdeaQuality.from_settings(load_scenario("baseline"))
+    rows = 3000
+
+    def mean_z(parent_u):
+        b = IdeaBacklog(5)
+        b.add_rows(np.full(rows, 5))
+        lineage = (np.zeros(rows, dtype=np.int64), np.full(rows, parent_u), np.zeros(rows))
+        b.generate(rng, q, np.full(rows, 20.0), np.full(rows, q.sd), lineage, 0.5, 1.0, 0.0, 0,
+                   26.0, np.ones(rows))
+        return b.z[b.est > -np.inf].mean()
+    assert mean_z(2.0) > mean_z(0.0) > mean_z(-2.0)
+
+
+# 10. Synthetic data -------------------------------------------------------------------------
+def test_synthetic_data_raises_capability_at_the_cost_of_copies():
+    on = run(small("synthetic_data", run__weeks=104, synthetic__efficiency=2.0))
+    off = run(small("synthetic_data", run__weeks=104, synthetic__enabled=False))
+    assert on.frontier.capability_synthetic > 0 and off.frontier.capability_synthetic == 0
+    assert on.frontier.ai_compute < off.frontier.ai_compute
+
+
+# Explosion detection -------------------------------------------------------------------------
+def test_software_explosion_explodes_and_stops_cleanly():
+    m = TakeoffModel(load_scenario("software_explosion"))
+    summary = m.run()
+    assert summary["exploded"] and summary["explosion_week"] == m.week < m.settings.run.weeks
+    assert math.log10(summary["software_efficiency"]) <= m.settings.explosion.max_log10_efficiency
+    for column in m.datacollector.model_vars.values():
+        assert all(math.isfinite(v) for v in column)

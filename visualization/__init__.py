@@ -1,0 +1,1 @@
+"""Pictures of runs: static matplotlib figures (CLI) and the interactive Solara page."""
