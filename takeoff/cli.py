@@ -7,6 +7,7 @@ exits with code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -41,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into a reader that stopped (e.g. head)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
 
 
 def build_parser() -> Parser:
@@ -74,6 +78,8 @@ def build_parser() -> Parser:
     dif.set_defaults(func=cmd_diff)
     ssub.add_parser("params", help="every parameter as a Markdown table (unit, default, "
                     "range, source)").set_defaults(func=cmd_params)
+
+    # --- faces register their commands here, one line each: module.register(sub) ---
 
     cal = sub.add_parser("calibrate", help="measure the calibration facts of the default "
                          "scenario (MODEL.md) and print them with their targets")
