@@ -46,12 +46,18 @@ def distinct_table(pool: float, exponent: float) -> tuple[np.ndarray, np.ndarray
     return _LOG_D, np.minimum(distinct, draws)
 
 
+@lru_cache(maxsize=32)
+def _log_table(pool: float, exponent: float) -> tuple[np.ndarray, np.ndarray]:
+    log_d, distinct = distinct_table(pool, exponent)
+    return log_d, np.log10(distinct)
+
+
 def expected_distinct(draws: np.ndarray, pool: float, exponent: float) -> np.ndarray:
     """Expected number of distinct ideas among ``draws`` draws (vectorised)."""
-    log_d, distinct = distinct_table(float(pool), float(exponent))
+    log_d, log_distinct = _log_table(float(pool), float(exponent))
     draws = np.asarray(draws, dtype=np.float64)
     small = draws < 10.0 ** log_d[0]
-    out = np.interp(np.log10(np.maximum(draws, 1e-300)), log_d, np.log10(distinct))
+    out = np.interp(np.log10(np.maximum(draws, 1e-300)), log_d, log_distinct)
     return np.where(small, draws, 10.0**out)
 
 

@@ -16,12 +16,15 @@ its middle: the cohort's second-best block is ranks s..2s, not s more copies of 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 from scipy.special import ndtri
 
 EMPTY = -np.inf
+ID = np.int32  # an idea's entry in a backlog's pool
 SMALL_BATCH = 16  # rows needing at most this many new entries a week are drawn together
 
 
@@ -69,6 +72,32 @@ class IdeaQuality:
         return float(np.sqrt(self.var))
 
 
+class _Shelf:
+    """The backlogs of the rows that keep the same number of ideas, as arrays.
+
+    ``est`` holds each row's estimates best first, ``ids`` where each idea's other fields live in
+    the backlog's pool. Ideas taken since the row last changed leave ``EMPTY`` at its front
+    (``head`` of them): only estimates move when a row is re-sorted, never the ideas' fields.
+    """
+
+    __slots__ = ("width", "rows", "est", "ids", "head")
+
+    def __init__(self, width: int):
+        self.width = width
+        self.rows = np.empty(0, dtype=np.int64)  # the backlog's row numbers, ascending
+        self.est = np.empty((0, width))
+        self.ids = np.zeros((0, width), dtype=ID)
+        self.head = np.empty(0, dtype=np.int64)
+
+    def add(self, rows: np.ndarray) -> None:
+        """Empty backlogs for the given rows of the table."""
+        n = rows.size
+        self.rows = np.concatenate([self.rows, rows])
+        self.est = np.vstack([self.est, np.full((n, self.width), EMPTY)])
+        self.ids = np.vstack([self.ids, np.zeros((n, self.width), dtype=ID)])
+        self.head = np.concatenate([self.head, np.zeros(n, dtype=np.int64)])
+
+
 class IdeaBacklog:
     """Each researcher's backlog of untested ideas, best estimate first, as model-level arrays.
 
@@ -78,24 +107,47 @@ class IdeaBacklog:
     ``parent`` the merged idea it varies (-1 for a fresh one), ``born`` the week it was thought of,
     ``block`` how many ideas of consecutive rank the entry stands for.
     Ideas go stale: they were ideas about a recipe that keeps moving.
+
+    Rows that keep the same number of ideas share a shelf (humans 30, AI cohorts more), so a
+    human's backlog never costs a cohort's width. Each week only estimates are sorted; the other
+    fields of an idea stay where they were written, in a pool. Reading a field (``backlog.z``)
+    builds its (rows, width) array, best first: for inspection, not for the weekly cycle.
     """
 
     FIELDS = ("est", "z", "q", "scale", "born", "block", "parent")
+    PAYLOAD = ("z", "q", "scale", "born", "block", "parent")
 
     def __init__(self, width: int):
         self.width = width
-        for f in self.FIELDS:
-            setattr(self, f, np.empty((0, width), dtype=np.int64 if f == "parent" else None))
         self.capacity = np.empty(0, dtype=np.int64)
+        self._shelves: dict[int, _Shelf] = {}
+        self._shelf = np.empty(0, dtype=np.int64)  # shelf (its width) of each row
+        self._local = np.empty(0, dtype=np.int64)  # row within its shelf
+        # Entry 0 of the pool stands for no idea; ideas are written from 1 on.
+        self._pool = {f: np.zeros(1024, dtype=np.int64 if f == "parent" else np.float64)
+                      for f in self.PAYLOAD}
+        self._pool["born"][0] = np.inf
+        self._top = 1
+        # Ideas enter the pool in the order they are born: (birth week, first entry) per week,
+        # so "born before week w" is "entry below the first of week w", no lookup needed.
+        self._births: list[tuple[float, int]] = []
+        self._in_order = True
 
     def add_rows(self, capacity: np.ndarray) -> None:
         """Give new researchers empty backlogs holding up to ``capacity`` ideas each."""
-        n = len(capacity)
-        for f in self.FIELDS:
-            fill = {"est": EMPTY, "parent": -1}.get(f, 0.0)
-            old = getattr(self, f)
-            setattr(self, f, np.vstack([old, np.full((n, self.width), fill, dtype=old.dtype)]))
-        self.capacity = np.concatenate([self.capacity, np.asarray(capacity, dtype=np.int64)])
+        capacity = np.asarray(capacity, dtype=np.int64)
+        start = self.capacity.size
+        rows = np.arange(start, start + capacity.size)
+        widths = np.minimum(capacity, self.width)
+        local = np.empty(capacity.size, dtype=np.int64)
+        for w in np.unique(widths).tolist():
+            shelf = self._shelves.setdefault(w, _Shelf(w))
+            mine = widths == w
+            local[mine] = shelf.rows.size + np.arange(int(mine.sum()))
+            shelf.add(rows[mine])
+        self.capacity = np.concatenate([self.capacity, capacity])
+        self._shelf = np.concatenate([self._shelf, widths])
+        self._local = np.concatenate([self._local, local])
 
     def generate(self, rng: np.random.Generator, quality: IdeaQuality, count: np.ndarray,
                  noise: np.ndarray, lineage: tuple[np.ndarray, np.ndarray, np.ndarray],
@@ -118,10 +170,21 @@ class IdeaBacklog:
             block: Ideas each new backlog entry of a row stands for (1 for humans).
 
         """
-        stale = (self.born < week - shelf_life) & (self.est > EMPTY)
-        self.est[stale] = EMPTY
+        stale_rows = np.zeros(self.capacity.size, dtype=bool)
+        cutoff = week - shelf_life
+        first_fresh = self._first_born_since(cutoff)
+        for shelf in self._shelves.values():
+            if shelf.rows.size:
+                if first_fresh is None:
+                    old = self._pool["born"][shelf.ids] < cutoff
+                else:
+                    old = shelf.ids < first_fresh
+                stale = (shelf.est > EMPTY) & old
+                if stale.any():
+                    shelf.est[stale] = EMPTY
+                    stale_rows[shelf.rows] = stale.any(axis=1)
         g = np.where(count < 1e6, rng.poisson(np.minimum(count, 1e6)), np.round(count))
-        rows = np.nonzero((g >= np.maximum(block, 1.0)) | stale.any(axis=1))[0]
+        rows = np.nonzero((g >= np.maximum(block, 1.0)) | stale_rows)[0]
         if rows.size == 0:
             return
         # Rows thinking of a handful of ideas (humans) and rows thinking of millions (cohorts)
@@ -132,9 +195,7 @@ class IdeaBacklog:
                 new = self._candidates(rng, quality, g[part], noise[part],
                                        tuple(x[part] for x in lineage), heritability, bias,
                                        np.maximum(block[part], 1.0))
-                shape = new["est"].shape
-                new.update(scale=np.full(shape, scale), born=np.full(shape, float(week)))
-                self._merge(part, new)
+                self._merge(part, new, scale, float(week))
 
     def _candidates(self, rng, quality, g, noise, lineage, heritability, bias, block):
         """New backlog entries for some rows: the top of each class's ideas, with their truths.
@@ -149,7 +210,8 @@ class IdeaBacklog:
         h = np.where(parent >= 0, heritability, 0.0)[:, None]
         keep = np.sqrt(1.0 - h**2)
         if np.all(block == 1.0) and g.max() <= SMALL_BATCH:
-            est, z, sd, appeal = _drawn(rng, quality, g, noise, h, parent_u)
+            est, flat, z, sd, appeal = _drawn(rng, quality, g, noise, h, parent_u)
+            normal = rng.standard_normal(est.shape)
         else:
             g_bold = rng.binomial(g.astype(np.int64), quality.p_bold).astype(np.float64)
             parts = []
@@ -164,70 +226,250 @@ class IdeaBacklog:
             if not parts:
                 parts = [(np.empty((g.size, 0)),) * 4]
             est, z, sd, appeal = (np.concatenate(x, axis=1) for x in zip(*parts, strict=True))
-        fresh = sd * (bias * appeal + np.sqrt(1.0 - bias**2) * rng.standard_normal(est.shape))
-        return {"est": est, "z": z, "q": h * q_parent[:, None] + keep * fresh,
-                "block": np.broadcast_to(block[:, None], est.shape),
-                "parent": np.broadcast_to(parent[:, None], est.shape)}
+            normal = rng.standard_normal(est.shape)
+            flat = np.flatnonzero(est > EMPTY)
+            z, sd, appeal = (x.ravel()[flat] for x in (z, sd, appeal))
+        # Only the ideas (not the padding of the draws) are computed on.
+        row = flat // max(est.shape[1], 1)
+        fresh = sd * (bias * appeal + np.sqrt(1.0 - bias**2) * normal.ravel()[flat])
+        return {"est": est, "flat": flat, "row": row, "z": z,
+                "q": h[row, 0] * q_parent[row] + keep[row, 0] * fresh,
+                "block": block, "parent": parent}
 
-    def _merge(self, rows: np.ndarray, new: dict[str, np.ndarray]) -> None:
+    def _merge(self, rows: np.ndarray, new: dict[str, np.ndarray], scale: float,
+               born: float) -> None:
         """Merge new entries into the given rows, keeping each row's best ``capacity``."""
-        # Columns past every row's capacity are empty: humans keep 30 ideas, cohorts more.
-        w = int(self.capacity[rows].max())
-        est = np.concatenate([self.est[rows, :w], new["est"]], axis=1)
-        order = np.argsort(-est, axis=1, kind="stable")[:, :w]
-        r = np.arange(rows.size)[:, None]
-        for f in self.FIELDS:
-            old = getattr(self, f)
-            both = est if f == "est" else np.concatenate([old[rows, :w], new[f]], axis=1)
-            old[rows, :w] = both[r, order]
-        cut = np.arange(w)[None, :] >= self.capacity[rows][:, None]
-        self.est[rows, :w] = np.where(cut, EMPTY, self.est[rows, :w])
+        est, where = new["est"], new["flat"]
+        m, k = est.shape
+        if where.size == 0 and not m:
+            return
+        # New ideas carry negative ids (-1 - j for the j-th) until they have survived the cut.
+        ids = np.zeros((m, k), dtype=ID)
+        ids.ravel()[where] = -1 - np.arange(where.size, dtype=ID)
+        self._reserve(where.size)
+        shelf_of = self._shelf[rows]
+        for w, shelf in self._shelves.items():
+            mine = shelf_of == w if len(self._shelves) > 1 else slice(None)
+            local = self._local[rows[mine]]
+            if local.size == 0:
+                continue
+            whole = local.size * 2 > shelf.rows.size
+            if whole:  # most rows change: sort the whole shelf, rows without news stay put
+                new_est = np.full((shelf.rows.size, k), EMPTY)
+                new_est[local] = est[mine]
+                new_ids = np.zeros((shelf.rows.size, k), dtype=ID)
+                new_ids[local] = ids[mine]
+                old_est, old_ids = shelf.est, shelf.ids
+            else:
+                new_est, new_ids = est[mine], ids[mine]
+                old_est, old_ids = shelf.est[local], shelf.ids[local]
+            # Best first over the old entries then the new ones; ties keep that order.
+            both = np.concatenate([old_est, new_est], axis=1)
+            order = np.argsort(-both, axis=1, kind="stable")[:, :w]
+            order += (np.arange(both.shape[0]) * both.shape[1])[:, None]
+            top_est = both.take(order)
+            top_ids = np.concatenate([old_ids, new_ids], axis=1).take(order)
+            fresh = np.flatnonzero(top_ids < 0)
+            if fresh.size:
+                j = -1 - top_ids.ravel()[fresh]
+                first = self._allocate(fresh.size, born)
+                top_ids.ravel()[fresh] = np.arange(first, first + fresh.size, dtype=ID)
+                self._write(first, new, j, scale, born)
+            if whole:
+                shelf.est, shelf.ids = top_est, top_ids
+                shelf.head[:] = 0
+            else:
+                shelf.est[local], shelf.ids[local] = top_est, top_ids
+                shelf.head[local] = 0
+
+    def _write(self, first: int, new: dict[str, np.ndarray], j: np.ndarray, scale: float,
+               born: float) -> None:
+        """Write the fields of new ideas ``j`` (as numbered in ``new``) into the pool."""
+        pool, to, row = self._pool, slice(first, first + j.size), new["row"][j]
+        pool["z"][to] = new["z"][j]
+        pool["q"][to] = new["q"][j]
+        pool["block"][to] = new["block"][row]
+        pool["parent"][to] = new["parent"][row]
+        pool["scale"][to] = scale
+        pool["born"][to] = born
+
+    def _allocate(self, n: int, born: float) -> int:
+        """The first of ``n`` pool entries for ideas born in week ``born`` (room reserved)."""
+        if not self._births or self._births[-1][0] != born:
+            self._in_order = self._in_order and (not self._births or born > self._births[-1][0])
+            self._births.append((born, self._top))
+        first = self._top
+        self._top += n
+        return first
+
+    def _first_born_since(self, week: float) -> int | None:
+        """First pool entry of an idea born in ``week`` or later (None: look birth weeks up)."""
+        if not self._in_order:
+            return None
+        births = self._births
+        i = bisect_left(births, week, key=itemgetter(0))
+        del births[:i]  # ideas born before are forgotten now
+        return births[0][1] if births else self._top
+
+    def _reserve(self, n: int) -> None:
+        """Make room for ``n`` more ideas in the pool."""
+        size = self._pool["born"].size
+        if self._top + n <= size:
+            return
+        # Full: keep only the ideas still in a backlog, renumbered in the same order.
+        held = np.zeros(size, dtype=bool)
+        for shelf in self._shelves.values():
+            held[shelf.ids[shelf.est > EMPTY]] = True
+        held[0] = False
+        below = np.cumsum(held)  # new entry of a kept idea; entries kept below any entry
+        keep = np.flatnonzero(held)
+        # Room for months of new ideas: a clean-up like this one every few months at most.
+        slots = sum(shelf.est.size for shelf in self._shelves.values())
+        new_size = max(size, 3 * (1 + keep.size + n), 4 * slots)
+        for f, old in self._pool.items():
+            pool = np.zeros(new_size, dtype=old.dtype)
+            pool[0] = old[0]
+            pool[1:1 + keep.size] = old[keep]
+            self._pool[f] = pool
+        for shelf in self._shelves.values():
+            valid = shelf.est > EMPTY
+            shelf.ids[valid] = below[shelf.ids[valid]]
+            shelf.ids[~valid] = 0
+        self._births = [(b, int(below[first - 1]) + 1) for b, first in self._births]
+        self._top = 1 + keep.size
 
     def take(self, wanted: np.ndarray, min_estimate: np.ndarray) -> dict[str, np.ndarray]:
         """Remove and return each row's best ideas: up to ``wanted``, only those worth testing.
 
         Returns:
             Arrays ``row``, ``est``, ``z``, ``q``, ``scale``, ``parent``, ``block``, one entry per
-            backlog entry taken.
+            backlog entry taken, by row and best first within a row.
 
         """
-        cols = np.arange(self.width)[None, :]
-        mask = (self.est >= min_estimate[:, None]) & (cols < wanted[:, None])
-        rows, js = np.nonzero(mask)
-        out = {"row": rows}
-        out.update({f: getattr(self, f)[rows, js] for f in self.FIELDS if f != "born"})
-        # Keep rows sorted best first: shift the rest left over the taken prefix.
-        hit = np.unique(rows)
-        if hit.size:
-            taken = mask[hit].sum(axis=1)[:, None]
-            shift = (cols + taken) % self.width
-            r = np.arange(hit.size)[:, None]
-            for f in self.FIELDS:
-                arr = getattr(self, f)
-                arr[hit] = arr[hit][r, shift]
-            self.est[hit] = np.where(cols >= self.width - taken, EMPTY, self.est[hit])
+        rows, est, ids = [], [], []
+        for shelf in self._shelves.values():
+            if shelf.rows.size == 0:
+                continue
+            want = wanted[shelf.rows]
+            k = int(min(want.max(), shelf.width))
+            if k <= 0:
+                continue
+            cols = shelf.head[:, None] + np.arange(k)[None, :]
+            inside = cols < shelf.width
+            cols = np.minimum(cols, shelf.width - 1)
+            r = np.arange(shelf.rows.size)[:, None]
+            e = shelf.est[r, cols]
+            # Rows are sorted best first, so what is taken is a prefix of each row.
+            ok = (inside & (np.arange(k)[None, :] < want[:, None])
+                  & (e >= min_estimate[shelf.rows][:, None]) & (e > EMPTY))
+            hit_r, hit_k = np.nonzero(ok)
+            if hit_r.size == 0:
+                continue
+            c = cols[hit_r, hit_k]
+            rows.append(shelf.rows[hit_r])
+            est.append(e[hit_r, hit_k])
+            ids.append(shelf.ids[hit_r, c])
+            shelf.est[hit_r, c] = EMPTY
+            shelf.head += ok.sum(axis=1)
+        if len(rows) > 1:
+            order = np.argsort(np.concatenate(rows), kind="stable")
+            rows, est, ids = ([np.concatenate(x)[order]] for x in (rows, est, ids))
+        if not rows:
+            rows, est, ids = [np.empty(0, dtype=np.int64)], [np.empty(0)], [np.empty(0, np.int64)]
+        got = ids[0]
+        out = {"row": rows[0], "est": est[0]}
+        out.update({f: self._pool[f][got] for f in ("z", "q", "scale", "parent", "block")})
         return out
 
     def size(self) -> np.ndarray:
         """Ideas held per row."""
-        return np.sum(self.est > EMPTY, axis=1)
+        out = np.zeros(self.capacity.size, dtype=np.int64)
+        for shelf in self._shelves.values():
+            out[shelf.rows] = np.sum(shelf.est > EMPTY, axis=1)
+        return out
+
+    def rescale(self, factor: float) -> None:
+        """Multiply the effect scale of every idea held (a burn-in's change of units)."""
+        self._pool["scale"][: self._top] *= factor
+
+    # --- the fields as (rows, width) arrays, best first -----------------------------------------
+    def _held(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row, column (rank) and pool entry of every idea held."""
+        rows, cols, ids = [], [], []
+        for shelf in self._shelves.values():
+            valid = shelf.est > EMPTY
+            r, _ = np.nonzero(valid)
+            rank = np.cumsum(valid, axis=1) - 1
+            rows.append(shelf.rows[r])
+            cols.append(rank[valid])
+            ids.append(shelf.ids[valid])
+        if not rows:
+            return (np.empty(0, dtype=np.int64),) * 3
+        return tuple(np.concatenate(x) for x in (rows, cols, ids))
+
+    def _field(self, name: str) -> np.ndarray:
+        rows, cols, ids = self._held()
+        fill = {"est": EMPTY, "parent": -1}.get(name, 0.0)
+        dtype = np.int64 if name == "parent" else np.float64
+        out = np.full((self.capacity.size, self.width), fill, dtype=dtype)
+        if name == "est":
+            for shelf in self._shelves.values():
+                valid = shelf.est > EMPTY
+                rank = np.cumsum(valid, axis=1) - 1
+                r, _ = np.nonzero(valid)
+                out[shelf.rows[r], rank[valid]] = shelf.est[valid]
+        else:
+            out[rows, cols] = self._pool[name][ids]
+        return out
+
+    def _set_field(self, name: str, values: np.ndarray) -> None:
+        if name == "born":
+            self._in_order = False  # birth weeks no longer follow pool order
+        rows, cols, ids = self._held()
+        self._pool[name][ids] = np.asarray(values)[rows, cols]
+
+    est = property(lambda self: self._field("est"),
+                   doc="Estimates, (rows, width), best first; EMPTY where no idea is held.")
+    z = property(lambda self: self._field("z"), lambda self, v: self._set_field("z", v),
+                 doc="True frontier effects, aligned with ``est``.")
+    q = property(lambda self: self._field("q"), lambda self, v: self._set_field("q", v),
+                 doc="Small-scale quirks, aligned with ``est``.")
+    scale = property(lambda self: self._field("scale"),
+                     lambda self, v: self._set_field("scale", v),
+                     doc="Effect scales at birth, aligned with ``est``.")
+    born = property(lambda self: self._field("born"), lambda self, v: self._set_field("born", v),
+                    doc="Birth weeks, aligned with ``est``.")
+    block = property(lambda self: self._field("block"),
+                     lambda self, v: self._set_field("block", v),
+                     doc="Ideas each entry stands for, aligned with ``est``.")
+    parent = property(lambda self: self._field("parent"),
+                      lambda self, v: self._set_field("parent", v),
+                      doc="Parent merged idea (-1 for none), aligned with ``est``.")
 
 
 def _drawn(rng, quality, g, noise, h, parent_u):
     """A handful of ideas per row (a human's week), drawn one by one.
 
-    Returns estimates, true effects, class spreads and taste-noise draws (in units of the row's
-    noise), with ``EMPTY`` estimates past each row's count.
+    Draws are made for ``g.max()`` ideas in every row; only the first ``g`` of a row are ideas.
+    Returns estimates (``EMPTY`` past each row's count), the flat positions of the ideas in that
+    matrix and, for those ideas only, their true effects, class spreads and taste-noise draws
+    (in units of the row's noise).
     """
     n, width = g.size, max(int(g.max()), 1)
     bold = rng.random((n, width)) < quality.p_bold
+    normal = rng.standard_normal((n, width))
+    appeal = rng.standard_normal((n, width))
+    flat = np.flatnonzero(np.arange(width)[None, :] < g[:, None])
+    row = flat // width
+    bold = bold.ravel()[flat]
     mu = np.where(bold, quality.mu_bold, quality.mu_ord)
     sd = np.where(bold, quality.sd_bold, quality.sd_ord)
-    z = mu + h * sd * parent_u[:, None] + sd * np.sqrt(1.0 - h**2) * rng.standard_normal((n, width))
-    appeal = rng.standard_normal((n, width))
-    est = z + noise[:, None] * appeal
-    est[np.arange(width)[None, :] >= g[:, None]] = EMPTY
-    return est, z, sd, appeal
+    h = h[row, 0]
+    z = mu + h * sd * parent_u[row] + sd * np.sqrt(1.0 - h**2) * normal.ravel()[flat]
+    appeal = appeal.ravel()[flat]
+    est = np.full((n, width), EMPTY)
+    est.ravel()[flat] = z + noise[row] * appeal
+    return est, flat, z, sd, appeal
 
 
 def _top_estimates(rng: np.random.Generator, g: np.ndarray, width: int, mu: np.ndarray,
@@ -243,15 +485,17 @@ def _top_estimates(rng: np.random.Generator, g: np.ndarray, width: int, mu: np.n
     n = len(g)
     s = np.maximum(block, 1.0)[:, None]
     k = np.minimum(np.floor(g / s[:, 0]), width)
-    steps = np.concatenate([rng.standard_gamma(np.broadcast_to((s + 1.0) / 2.0, (n, 1))),
-                            rng.standard_gamma(np.broadcast_to(s, (n, width - 1)))], axis=1)
+    # (Shapes broadcast as numpy's own broadcasting would: the same draws in the same order.)
+    steps = np.concatenate([rng.standard_gamma((s + 1.0) / 2.0),
+                            rng.standard_gamma(s, size=(n, width - 1))], axis=1)
     gam = np.cumsum(steps, axis=1)
     last = np.maximum(k.astype(np.int64) - 1, 0)
     used = gam[np.arange(n), last]
     ranks_used = (s[:, 0] + 1.0) / 2.0 + np.maximum(k - 1, 0) * s[:, 0]
     total = used + rng.standard_gamma(np.maximum(g - ranks_used + 1.0, 1.0))
     upper = np.clip(gam / total[:, None], 1e-300, 1.0 - 1e-16)
-    mu, sd = np.broadcast_to(mu, (n,))[:, None], np.broadcast_to(sd, (n,))[:, None]
+    mu = (mu if np.ndim(mu) == 1 else np.broadcast_to(mu, (n,)))[:, None]
+    sd = (sd if np.ndim(sd) == 1 else np.broadcast_to(sd, (n,)))[:, None]
     spread = np.sqrt(sd**2 + noise[:, None] ** 2)
     est = mu - spread * ndtri(upper)
     shrink = sd**2 / spread**2

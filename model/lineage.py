@@ -37,40 +37,89 @@ class IdeaLineage:
         self.window = s.ideas.lineage_window
         self.build = s.ideas.build_on_shipped
         self.quality = model.cycle.quality
-        self.z = np.empty(0)
-        self.q = np.empty(0)
-        self.believed = np.empty(0)
-        self.revealed = np.empty(0, dtype=bool)
-        self.graph = nx.DiGraph() if graph else None
+        # Arrays grow by doubling (a merge copies only what it adds); the fields are views.
+        self._n = 0
+        self._store = {"z": np.empty(64), "q": np.empty(64), "believed": np.empty(64),
+                       "revealed": np.zeros(64, dtype=bool)}
+        # The graph is drawn from these when it is read: the run never waits for networkx.
+        if graph:
+            self._store.update(claimed=np.empty(64), weight=np.empty(64),
+                               week=np.zeros(64, dtype=np.int64),
+                               kind=np.zeros(64, dtype=np.int64),
+                               parent=np.zeros(64, dtype=np.int64),
+                               shipped=np.zeros(64, dtype=np.int64))
+        self._graph = nx.DiGraph() if graph else None
+        self._drawn = 0  # merged ideas already in the graph
 
     def __len__(self) -> int:
-        return len(self.z)
+        return self._n
+
+    z = property(lambda self: self._store["z"][:self._n], doc="True effect of each merged idea.")
+    q = property(lambda self: self._store["q"][:self._n], doc="Small-scale quirk of each.")
+    believed = property(lambda self: self._store["believed"][:self._n],
+                        doc="What the lab believes each does: its claim, then its revealed effect.")
+    revealed = property(lambda self: self._store["revealed"][:self._n],
+                        doc="Whether a frontier run has revealed it.")
+
+    @property
+    def graph(self) -> nx.DiGraph | None:
+        """The merged ideas as a DiGraph (parent -> child), or None when not kept.
+
+        Node attributes: ``week`` merged, ``effect`` (true frontier effect), ``claimed`` (its
+        small-scale claim), ``weight`` (ideas it stands for), ``kind`` ("human" or "ai"),
+        ``shipped`` (the frontier run that shipped it, -1 while waiting).
+        """
+        g = self._graph
+        if g is None or self._drawn == self._n:
+            return g
+        lo, hi, s = self._drawn, self._n, self._store
+        ids = range(lo, hi)
+        cols = [s[name][lo:hi].tolist() for name in ("week", "z", "claimed", "weight", "kind",
+                                                    "shipped", "parent")]
+        g.add_nodes_from(
+            (i, {"week": week, "effect": z, "claimed": c, "weight": w,
+                 "kind": "human" if k == 0 else "ai", "shipped": shipped})
+            for i, week, z, c, w, k, shipped, _ in zip(ids, *cols, strict=True))
+        g.add_edges_from((p, i) for i, p in zip(ids, cols[-1], strict=True) if p >= 0)
+        self._drawn = hi
+        return g
 
     def add(self, rows: dict[str, np.ndarray], weight: np.ndarray, kinds: np.ndarray) -> np.ndarray:
         """Record merged ideas; their belief is their small-scale claim until a run reveals them."""
-        start = len(self.z)
-        ids = np.arange(start, start + len(weight))
-        self.z = np.concatenate([self.z, rows["z"]])
-        self.q = np.concatenate([self.q, rows["q"]])
-        self.believed = np.concatenate([self.believed, rows["claim"]])
-        self.revealed = np.concatenate([self.revealed, np.zeros(len(weight), dtype=bool)])
-        if self.graph is not None:
-            week = self.model.week
-            self.graph.add_nodes_from(
-                (int(i), {"week": week, "effect": float(z), "claimed": float(c),
-                          "weight": float(w), "kind": "human" if k == 0 else "ai", "shipped": -1})
-                for i, z, c, w, k in zip(ids, rows["z"], rows["claim"], weight, kinds, strict=True))
-            self.graph.add_edges_from((int(p), int(i)) for p, i in zip(rows["parent"], ids,
-                                                                       strict=True) if p >= 0)
+        start, n = self._n, len(weight)
+        ids = np.arange(start, start + n)
+        if start + n > self._store["z"].size:
+            size = max(2 * self._store["z"].size, start + n)
+            for name, old in self._store.items():
+                grown = np.zeros(size, dtype=old.dtype)
+                grown[:start] = old[:start]
+                self._store[name] = grown
+        new = slice(start, start + n)
+        s = self._store
+        s["z"][new] = rows["z"]
+        s["q"][new] = rows["q"]
+        s["believed"][new] = rows["claim"]
+        s["revealed"][new] = False
+        if self._graph is not None:
+            s["claimed"][new] = rows["claim"]
+            s["weight"][new] = weight
+            s["week"][new] = self.model.week
+            s["kind"][new] = kinds
+            s["parent"][new] = rows["parent"]
+            s["shipped"][new] = -1
+        self._n = start + n
         return ids
 
     def reveal(self, ids: np.ndarray, run: int) -> None:
         """A frontier run shows what these ideas do at scale."""
-        self.believed[ids] = self.z[ids]
-        self.revealed[ids] = True
-        if self.graph is not None:
-            for i in ids:
-                self.graph.nodes[int(i)]["shipped"] = run
+        s = self._store
+        s["believed"][ids] = s["z"][ids]
+        s["revealed"][ids] = True
+        if self._graph is not None:
+            s["shipped"][ids] = run
+            nodes = self._graph.nodes
+            for i in ids[ids < self._drawn].tolist():
+                nodes[i]["shipped"] = run
 
     def parents(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray,
                                                                   np.ndarray]:
@@ -83,15 +132,30 @@ class IdeaLineage:
         parent = np.full(n, -1, dtype=np.int64)
         effect = np.zeros(n)
         quirk = np.zeros(n)
-        if len(self.z) == 0 or self.build == 0.0:
+        if self._n == 0 or self.build == 0.0:
             return parent, effect, quirk
-        lo = max(0, len(self.z) - self.window)
-        belief = self.believed[lo:]
+        lo = max(0, self._n - self.window)
+        belief = self._store["believed"][lo:self._n]
         w = np.exp((belief - belief.max()) / (GREED * self.quality.sd))
-        pick = lo + rng.choice(belief.size, size=n, p=w / w.sum())
+        pick = lo + _weighted_choice(rng, w / w.sum(), n)
         use = rng.random(n) < self.build
         parent[use] = pick[use]
-        zscore = np.clip((self.z[pick] - self.quality.mean) / self.quality.sd, -ZCLIP, ZCLIP)
+        z, q = self._store["z"], self._store["q"]
+        zscore = np.clip((z[pick] - self.quality.mean) / self.quality.sd, -ZCLIP, ZCLIP)
         effect[use] = zscore[use]
-        quirk[use] = self.q[pick[use]]
+        quirk[use] = q[pick[use]]
         return parent, effect, quirk
+
+
+def _weighted_choice(rng: np.random.Generator, p: np.ndarray, n: int) -> np.ndarray:
+    """``rng.choice(p.size, size=n, p=p)`` without its checks of ``p``: the same draws.
+
+    numpy's ``Generator.choice`` with replacement samples exactly so (``cdf = p.cumsum(); cdf
+    /= cdf[-1]; cdf.searchsorted(rng.random(n), side="right")``) after checking ``p``; ``p`` here
+    is a softmax, so the checks are only its cost. Anything odd goes to numpy's, which raises.
+    """
+    cdf = p.cumsum()
+    if not (np.isfinite(cdf[-1]) and cdf[-1] > 0):
+        return rng.choice(p.size, size=n, p=p)
+    cdf /= cdf[-1]
+    return cdf.searchsorted(rng.random(n), side="right")

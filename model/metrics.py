@@ -10,7 +10,9 @@ Idea counts are cumulative, and count every idea a row stands for.
 from __future__ import annotations
 
 import math
+from copy import deepcopy
 
+import mesa
 import numpy as np
 
 from agents.researchers import AICopilot, AIResearcher
@@ -25,7 +27,8 @@ def research_speed(model) -> float:
     t = len(hist) - 1
     if t == 0:
         return 0.0
-    span = min(t, model.settings.metrics.speed_window_weeks)
+    window = getattr(model, "_window", None) or model.settings.metrics.speed_window_weeks
+    span = min(t, window)
     return (hist[t] - hist[t - span]) * 52.0 / span
 
 
@@ -54,9 +57,10 @@ def ai_agents(model) -> int:
 
 def ai_taste_percentile(model) -> float:
     """Where AI taste sits in the week-0 human taste distribution, in percent."""
-    spread = model.settings.humans.taste_spread
-    if not model.settings.ai.enabled:
+    wf = model.workforce
+    if not wf.ai_enabled:
         return 0.0
+    spread = wf.taste_spread
     if spread == 0:
         return 100.0 if model.workforce.ai_taste > 1 else 0.0
     return 50.0 * (1.0 + math.erf(math.log(model.workforce.ai_taste) / (spread * math.sqrt(2))))
@@ -72,7 +76,7 @@ def mean_cycle_weeks(model) -> float:
 def human_taste(model) -> float:
     """Mean human taste relative to the week-0 median."""
     wf = model.workforce
-    return float(np.mean(model.settings.humans.taste_noise / wf.noise[wf.kind == 0]))
+    return float(np.mean(wf.taste_noise / wf.noise[wf.kind == 0]))
 
 
 def reporters(rungs: int) -> dict:
@@ -91,9 +95,9 @@ def reporters(rungs: int) -> dict:
         "ai_copies": lambda m: wf(m).ai_copies,
         "ai_human_equivalents": lambda m: wf(m).ai_copies * wf(m).ai_speed,
         "ai_autonomous_share": lambda m: wf(m).autonomy,
-        "ai_taste": lambda m: wf(m).ai_taste if m.settings.ai.enabled else 0.0,
+        "ai_taste": lambda m: wf(m).ai_taste if wf(m).ai_enabled else 0.0,
         "ai_taste_percentile": ai_taste_percentile,
-        "ai_speed": lambda m: wf(m).ai_speed if m.settings.ai.enabled else 0.0,
+        "ai_speed": lambda m: wf(m).ai_speed if wf(m).ai_enabled else 0.0,
         "human_taste": human_taste,
         "software_efficiency": lambda m: math.exp(m.ln_s),
         "proxy_efficiency": lambda m: math.exp(min(m.ln_proxy, MAX_LN_REPORTED)),
@@ -118,6 +122,28 @@ def reporters(rungs: int) -> dict:
         "frontier_runs": lambda m: m.frontier.runs,
     })
     return cols
+
+
+class Recorder(mesa.DataCollector):
+    """Mesa's DataCollector for model reporters that return numbers, without deep copies.
+
+    Mesa deep-copies every reported value in case it is mutable; a number is not, so after the
+    first collection (Mesa's own, which validates the reporters) values are appended as they
+    are. Anything that is not a number is still deep-copied. ``model_vars`` is Mesa's.
+    """
+
+    _SCALARS = (float, int, bool, np.generic)
+
+    def collect(self, model) -> None:
+        """Record every model reporter's value for this step."""
+        if not self._validated or self.agent_reporters or self.agenttype_reporters:
+            super().collect(model)
+            return
+        self._collection_steps.append(model.time)
+        for name, reporter in self.model_reporters.items():
+            value = reporter(model)
+            self.model_vars[name].append(value if isinstance(value, self._SCALARS)
+                                         else deepcopy(value))
 
 
 def first_week_reaching(weeks: list[int], ln_s: list[float], factor: float) -> int | None:

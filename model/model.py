@@ -56,6 +56,12 @@ class TakeoffModel(mesa.Model):
         self.counts["tested"] = np.zeros(rungs)
         self.cycle_log: list[tuple[float, float]] = []
         self.ln_s_history = [0.0]
+        # Settings read every week, looked up once.
+        i = settings.ideas
+        self._horizon, self._interval = settings.run.weeks, settings.frontier.interval_weeks
+        self._window = settings.metrics.speed_window_weeks
+        self._ideas = (i.per_week, i.effect_scale, i.phi, i.heritability, i.small_scale_bias,
+                       i.shelf_life_weeks)
 
         self.compute = ComputeBudget(settings, follow=follow.compute if follow else None)
         self.compute.advance(0)
@@ -71,7 +77,7 @@ class TakeoffModel(mesa.Model):
         self.research_speed = 0.0
         self.speedup = 1.0
         self.burn_in(settings.run.burn_in_weeks)
-        self.datacollector = mesa.DataCollector(model_reporters=metrics.reporters(rungs))
+        self.datacollector = metrics.Recorder(model_reporters=metrics.reporters(rungs))
         self.datacollector.collect(self)
 
     def step(self) -> None:
@@ -84,7 +90,7 @@ class TakeoffModel(mesa.Model):
         self.research_speed = metrics.research_speed(self)
         self.speedup = metrics.speedup(self)
         self.datacollector.collect(self)
-        if self.exploded or self.week >= self.settings.run.weeks:
+        if self.exploded or self.week >= self._horizon:
             self.running = False
 
     def research_week(self, history: bool = False) -> None:
@@ -93,7 +99,7 @@ class TakeoffModel(mesa.Model):
         self.compute.advance(self.week)  # compute grows; the lab splits it
         ai_compute = 0.0 if history else self.frontier.ai_compute
         # Ideas the budget could carry up the whole ladder within a frontier interval.
-        affordable = (self.settings.frontier.interval_weeks * self.compute.experiments
+        affordable = (self._interval * self.compute.experiments
                       / self.scheduler.prices().sum())
         wf.update(self.week, ai_compute, self.ln_s, self.capability, affordable)
         self.think()  # ideas are cheap: backlogs fill
@@ -123,7 +129,7 @@ class TakeoffModel(mesa.Model):
         # Ideas born during the history were as hard as S then made them; week 0 is the unit.
         rescale = np.exp(-(self.settings.ideas.phi - 1.0) * self.ln_s)
         self.pipelines.scale *= rescale
-        self.workforce.backlog.scale *= rescale
+        self.workforce.backlog.rescale(rescale)
         self.frontier.restart(rescale)
         self.week = 0
         self.ln_s = self.ln_proxy = self.capability = 0.0
@@ -138,14 +144,14 @@ class TakeoffModel(mesa.Model):
 
     def think(self) -> None:
         """Every researcher thinks of new ideas, mostly variations on merged ones."""
-        s, wf = self.settings, self.workforce
+        wf = self.workforce
+        per_week, effect_scale, phi, heritability, bias, shelf_life = self._ideas
         n = len(wf.kind)
         lineage = self.lineage.parents(self.rng, n)
-        count = s.ideas.per_week * wf.copies * wf.speed
-        scale = s.ideas.effect_scale * np.exp((s.ideas.phi - 1.0) * self.ln_s)
+        count = per_week * wf.copies * wf.speed
+        scale = effect_scale * np.exp((phi - 1.0) * self.ln_s)
         wf.backlog.generate(self.rng, self.cycle.quality, count, wf.noise * self.cycle.sd,
-                            lineage, s.ideas.heritability, scale, s.ideas.small_scale_bias,
-                            self.week, s.ideas.shelf_life_weeks, wf.weight)
+                            lineage, heritability, scale, bias, self.week, shelf_life, wf.weight)
         self.counts["generated"] += float(count.sum())
 
     def explode(self, week: int) -> None:

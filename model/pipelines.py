@@ -28,33 +28,80 @@ FLOAT_FIELDS = ("weight", "distinct", "z", "q", "scale", "work_left", "run_left"
 
 
 class PipelineTable:
-    """Struct of arrays, one entry per idea (group) in flight."""
+    """Struct of arrays, one entry per idea (group) in flight.
+
+    Each field is a 1-D array (``table.weight``), a view of one row of two preallocated blocks
+    (integer and float fields), so adding and dropping rows moves every field at once. A field
+    read before ``append`` or ``keep`` does not follow them: read fields afresh.
+    """
 
     def __init__(self):
-        for f in INT_FIELDS:
-            setattr(self, f, np.empty(0, dtype=np.int64))
-        for f in FLOAT_FIELDS:
-            setattr(self, f, np.empty(0))
+        self._n = 0
+        self._int = np.zeros((len(INT_FIELDS), 64), dtype=np.int64)
+        self._float = np.zeros((len(FLOAT_FIELDS), 64))
+        self._refresh()
 
     def __len__(self) -> int:
-        return len(self.owner)
+        return self._n
+
+    def _refresh(self) -> None:
+        """Point every field at its row of the blocks, ``len(self)`` entries long."""
+        n, d = self._n, self.__dict__
+        for i, f in enumerate(INT_FIELDS):
+            d[f] = self._int[i, :n]
+        for i, f in enumerate(FLOAT_FIELDS):
+            d[f] = self._float[i, :n]
+
+    def __setattr__(self, name: str, value) -> None:
+        slot = _SLOT.get(name)
+        if slot is None:
+            object.__setattr__(self, name, value)
+        else:  # ``table.scale *= x`` and the like write into the block
+            getattr(self, slot[0])[slot[1], :self._n] = value
 
     def append(self, **cols: np.ndarray) -> None:
         """Add rows; fields not given start at zero."""
-        n = len(next(iter(cols.values())))
-        for f in INT_FIELDS + FLOAT_FIELDS:
-            dtype = np.int64 if f in INT_FIELDS else np.float64
-            new = np.asarray(cols[f], dtype=dtype) if f in cols else np.zeros(n, dtype=dtype)
-            setattr(self, f, np.concatenate([getattr(self, f), new]))
+        m = len(next(iter(cols.values())))
+        n = self._n
+        if n + m > self._int.shape[1]:
+            size = max(2 * self._int.shape[1], n + m)
+            for block in ("_int", "_float"):
+                old = getattr(self, block)
+                grown = np.zeros((old.shape[0], size), dtype=old.dtype)
+                grown[:, :n] = old[:, :n]
+                object.__setattr__(self, block, grown)
+        ints, floats = self._int, self._float
+        ints[:, n:n + m] = 0
+        floats[:, n:n + m] = 0.0
+        for f, values in cols.items():
+            block, i = _SLOT[f]
+            (ints if block == "_int" else floats)[i, n:n + m] = values
+        self._n = n + m
+        self._refresh()
 
     def keep(self, mask: np.ndarray) -> None:
         """Drop the rows where ``mask`` is False."""
-        for f in INT_FIELDS + FLOAT_FIELDS:
-            setattr(self, f, getattr(self, f)[mask])
+        kept = mask.nonzero()[0]
+        k, n = kept.size, self._n
+        if k == n:
+            return
+        self._int[:, :k] = self._int[:, :n].take(kept, axis=1)
+        self._float[:, :k] = self._float[:, :n].take(kept, axis=1)
+        self._n = k
+        self._refresh()
 
     def take(self, index: np.ndarray) -> dict[str, np.ndarray]:
         """Copy of the given rows as a dict of arrays."""
-        return {f: getattr(self, f)[index] for f in INT_FIELDS + FLOAT_FIELDS}
+        index = np.flatnonzero(index) if index.dtype == bool else index
+        ints = self._int[:, :self._n].take(index, axis=1)
+        floats = self._float[:, :self._n].take(index, axis=1)
+        out = {f: ints[i] for i, f in enumerate(INT_FIELDS)}
+        out.update({f: floats[i] for i, f in enumerate(FLOAT_FIELDS)})
+        return out
+
+
+_SLOT = {f: ("_int", i) for i, f in enumerate(INT_FIELDS)}
+_SLOT.update({f: ("_float", i) for i, f in enumerate(FLOAT_FIELDS)})
 
 
 class ResearchCycle:
@@ -107,12 +154,11 @@ class ResearchCycle:
         weight = got["block"]
         g = gain[owner]
         self.pipes.append(
-            owner=owner, parent=got["parent"], rung=np.zeros(n), state=np.full(n, IMPLEMENT),
-            idea=np.arange(self.next_idea, self.next_idea + n), weight=weight,
-            distinct=np.ones(n),
-            z=got["z"], q=got["q"], scale=got["scale"], work_left=np.full(n, self.implement[0]),
+            owner=owner, parent=got["parent"], state=IMPLEMENT,
+            idea=np.arange(self.next_idea, self.next_idea + n), weight=weight, distinct=1.0,
+            z=got["z"], q=got["q"], scale=got["scale"], work_left=self.implement[0],
             mean=self.prior_mean + g * (got["est"] - self.prior_mean),
-            var=self.prior_var * (1.0 - g), submitted=np.full(n, float(m.week)))
+            var=self.prior_var * (1.0 - g), submitted=float(m.week))
         self.next_idea += n
         m.counts["started"] += float(weight.sum())
 

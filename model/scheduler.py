@@ -26,6 +26,9 @@ import numpy as np
 
 from model.pipelines import QUEUED, RUNNING
 
+MAX_STRETCHES = 8  # stretches of the walk done at once before walking one request at a time
+SHORT_WALK = 256  # requests left that are walked one at a time (numpy calls cost more)
+
 
 class ExperimentScheduler:
     """Allots the week's experiment compute to queued requests.
@@ -48,6 +51,7 @@ class ExperimentScheduler:
         # Fair share remembers: compute a team used decays with a half-life of a frontier interval.
         self.decay = 0.5 ** (1.0 / max(self.interval, 1))
         self._history = np.zeros(0)
+        self.copies_per_share = s.ai.copies_per_share
 
     def prices(self) -> np.ndarray:
         """Physical compute (H100e-weeks) of one experiment at each rung this week."""
@@ -59,37 +63,44 @@ class ExperimentScheduler:
         """Grant queued requests this week's free experiment compute."""
         m, p = self.model, self.model.cycle.pipes
         budget = m.compute.experiments
-        running = p.state == RUNNING
+        prices = self.prices()
+        state = p.state
+        running = state == RUNNING
         free = budget - float(np.sum(p.draw[running]))
-        queued = np.nonzero(p.state == QUEUED)[0]
-        granted: list[int] = []
+        queued = np.flatnonzero(state == QUEUED)
+        granted = np.empty(0, dtype=np.int64)
         if queued.size and free > 0:
-            queued = queued[self._order(queued)]
-            unit = self.prices()[p.rung[queued]] / np.maximum(self.run_weeks[p.rung[queued]], 1.0)
+            queued = queued[self._order(queued, prices)]
+            rung, weight, owner = p.rung[queued], p.weight[queued], p.owner[queued]
+            unit = prices[rung] / np.maximum(self.run_weeks[rung], 1.0)
             # A single experiment too big for the whole budget runs stretched; a group of ideas
             # is split instead, so it never holds the budget for longer than its slowest member.
-            group = p.weight[queued] > 1.0
-            want = np.where(group, unit * p.weight[queued], np.minimum(unit, budget))
+            group = weight > 1.0
+            want = np.where(group, unit * weight, np.minimum(unit, budget))
             if self.policy == "fair":
                 shares = self.shares()
-                claim = shares[np.unique(p.owner[queued])].sum()
-                quantum = budget * shares[p.owner[queued]] / claim
+                # Claimants with a request queued, in row order (as np.unique lists them).
+                claim = shares[np.bincount(owner, minlength=shares.size) > 0].sum()
+                quantum = budget * shares[owner] / claim
             else:
                 quantum = np.full(queued.size, np.inf)
             granted = self._walk(queued, unit, want, group, free, budget, quantum)
-            self._start(np.array(granted, dtype=np.int64))
-        used = p.draw[p.state == RUNNING]
+            self._start(granted, prices)
+        state = p.state
+        running = state == RUNNING
+        used = p.draw[running]
         self.used, self.offered = float(used.sum()), budget
         n = self._grow_history()
         self._history *= self.decay
-        self._history += np.bincount(p.owner[p.state == RUNNING], weights=used, minlength=n)
-        waiting = p.state == QUEUED
-        wanted = float(np.sum(self.prices()[p.rung[waiting]] * p.weight[waiting]
-                              / np.maximum(self.run_weeks[p.rung[waiting]], 1.0)))
+        self._history += np.bincount(p.owner[running], weights=used, minlength=n)
+        waiting = state == QUEUED
+        rung = p.rung[waiting]
+        wanted = float(np.sum(prices[rung] * p.weight[waiting]
+                              / np.maximum(self.run_weeks[rung], 1.0)))
         m.compute.record(min(self.used, budget), budget, wanted)
         m.counts["experiment_compute"] += float(np.sum(p.draw[granted]))
 
-    def _walk(self, idx, unit, want, group, free, budget, quantum) -> list[int]:
+    def _walk(self, idx, unit, want, group, free, budget, quantum) -> np.ndarray:
         """Walk the requests in order, granting what fits and skipping what does not (backfill).
 
         A group that does not fit runs the whole number of its ideas that fit (under ``fair``, at
@@ -97,28 +108,89 @@ class ExperimentScheduler:
         experiment that needs more than half the budget and has waited ``max_wait_weeks``
         reserves it: nothing behind runs until it fits. The walk ends as soon as nothing left
         could fit.
+
+        The walk is sequential, but long stretches of it are not: between two events (a group
+        that must be split, a reservation, a request that no longer fits) every request that
+        fits is granted and the budget left falls by each grant in turn. Each stretch is done
+        at once; free compute is subtracted grant by grant (``np.subtract.accumulate``), so the
+        result is the same, to the bit, as walking one request at a time.
+
+        Returns:
+            The granted rows, in walk order.
+
         """
         p = self.model.cycle.pipes
+        waited = self.model.week - p.submitted[idx]
+        whole = ~group | (want <= quantum)  # may be granted in one piece
+        # Singles that would reserve the budget if skipped; groups are split instead.
+        event = group | ((waited >= self.max_wait) & (want > 0.5 * budget))
+        # Any other single request needing more than is free now is skipped wherever it stands
+        # (free compute only falls): walk the rest.
+        walk = np.flatnonzero((whole & (want <= free)) | event)
+        idx, unit, want, group, quantum, whole, event = (
+            x[walk] for x in (idx, unit, want, group, quantum, whole, event))
+        n = idx.size
         smallest_after = np.minimum.accumulate(np.minimum(want, unit)[::-1])[::-1]
-        waited = (self.model.week - p.submitted[idx]).tolist()
-        want_l, unit_l, group_l = want.tolist(), unit.tolist(), group.tolist()
-        quantum = quantum.tolist()
-        granted = []
-        for i, row in enumerate(idx.tolist()):
-            if free < smallest_after[i]:
+        granted: list[np.ndarray] = []
+        pos, stretches = 0, 0
+        while pos < n and free >= smallest_after[pos]:
+            stretches += 1
+            if stretches > MAX_STRETCHES or n - pos <= SHORT_WALK:  # one at a time is faster
+                granted.append(self._walk_each(idx, unit, want, group, free, quantum, event,
+                                               smallest_after, pos))
                 break
-            if want_l[i] <= free and (not group_l[i] or want_l[i] <= quantum[i]):
+            cand = np.flatnonzero(whole[pos:] & (want[pos:] <= free)) + pos
+            left = np.subtract.accumulate(np.concatenate(([free], want[cand])))
+            fits = want[cand] <= left[:-1]
+            fail = cand.size if fits.all() else int(np.argmin(fits))
+            stop = int(cand[fail]) if fail < cand.size else n - 1
+            ev = np.flatnonzero(event[pos:stop + 1]) + pos
+            if ev.size and cand.size:  # events that are not granted candidates
+                before = np.searchsorted(cand, ev)
+                ev = ev[(before >= fail) | (cand[np.minimum(before, cand.size - 1)] != ev)]
+            if ev.size:
+                e = int(ev[0])
+                k = int(np.searchsorted(cand, e))  # candidates before e, all granted
+                granted.append(idx[cand[:k]])
+                free = float(left[k])
+                if not group[e]:  # a long-waiting big experiment reserves the budget
+                    break
+                fits_e = float(np.floor(min(free, max(quantum[e], unit[e])) / unit[e]))
+                if fits_e >= 1.0:
+                    row = int(idx[e])
+                    self._split(row, fits_e)
+                    granted.append(np.array([row]))
+                    free -= fits_e * float(unit[e])
+                pos = e + 1
+            else:
+                granted.append(idx[cand[:fail]])
+                free = float(left[fail])
+                pos = stop + 1
+        return np.concatenate(granted) if granted else np.empty(0, dtype=np.int64)
+
+    def _walk_each(self, idx, unit, want, group, free, quantum, event, smallest_after,
+                   start) -> np.ndarray:
+        """The walk from position ``start`` on, one request at a time."""
+        want_l, unit_l, group_l = want.tolist(), unit.tolist(), group.tolist()
+        quantum_l, event_l, smallest_l = quantum.tolist(), event.tolist(), smallest_after.tolist()
+        idx_l = idx.tolist()
+        granted = []
+        for i in range(start, len(idx_l)):
+            if free < smallest_l[i]:
+                break
+            row = idx_l[i]
+            if want_l[i] <= free and (not group_l[i] or want_l[i] <= quantum_l[i]):
                 granted.append(row)
                 free -= want_l[i]
             elif group_l[i]:
-                fits = float(np.floor(min(free, max(quantum[i], unit_l[i])) / unit_l[i]))
+                fits = float(np.floor(min(free, max(quantum_l[i], unit_l[i])) / unit_l[i]))
                 if fits >= 1.0:
                     self._split(row, fits)
                     granted.append(row)
                     free -= fits * unit_l[i]
-            elif waited[i] >= self.max_wait and want_l[i] > 0.5 * budget:
+            elif event_l[i]:  # a long-waiting big experiment reserves the budget
                 break
-        return granted
+        return np.array(granted, dtype=np.int64)
 
     def advance(self) -> np.ndarray:
         """Run experiments for a week; return each pipeline's time left over this week."""
@@ -149,32 +221,39 @@ class ExperimentScheduler:
     def shares(self) -> np.ndarray:
         """Fair-share claims per researcher row: 1 per human, copies / copies_per_share per AI."""
         wf = self.model.workforce
-        per = self.model.settings.ai.copies_per_share
+        per = self.copies_per_share
         return np.where(wf.kind == 0, 1.0, np.maximum(wf.copies / per, 1e-9))
 
-    def _order(self, queued: np.ndarray) -> np.ndarray:
+    def _order(self, queued: np.ndarray, prices: np.ndarray | None = None) -> np.ndarray:
+        """Order of the queued requests under the policy (a permutation of ``queued``)."""
         p = self.model.cycle.pipes
+        prices = self.prices() if prices is None else prices
+        submitted = p.submitted[queued]
         if self.policy == "fifo":
-            return np.lexsort((p.idea[queued], p.submitted[queued]))
+            return lexsort((p.idea[queued], submitted))
         if self.policy == "value":
-            to_go = np.cumsum(self.prices()[::-1])[::-1]  # compute from rung k to the top
+            to_go = np.cumsum(prices[::-1])[::-1]  # compute from rung k to the top
             per_compute = (np.maximum(p.mean[queued], 0.0) * p.scale[queued]
                            / to_go[p.rung[queued]])
-            return np.lexsort((p.submitted[queued], -per_compute))
+            return lexsort((submitted, -per_compute))
         # fair: a request's virtual start time is its claimant's recent use plus its earlier
         # queued requests, per share; the least-served claimant's oldest request goes first.
         self._grow_history()
         owner = p.owner[queued]
-        by_owner = np.lexsort((p.submitted[queued], owner))
-        want = (self.prices()[p.rung[queued]] * p.weight[queued])[by_owner]
+        by_owner = lexsort((submitted, owner))
+        want = (prices[p.rung[queued]] * p.weight[queued])[by_owner]
         cum = np.cumsum(want)
         sorted_owner = owner[by_owner]
-        first = np.searchsorted(sorted_owner, sorted_owner, side="left")
+        # Where each claimant's requests begin (what np.searchsorted(side="left") gives).
+        new_owner = np.empty(sorted_owner.size, dtype=bool)
+        new_owner[0] = True
+        np.not_equal(sorted_owner[1:], sorted_owner[:-1], out=new_owner[1:])
+        first = np.maximum.accumulate(np.where(new_owner, np.arange(sorted_owner.size), 0))
         start = np.empty(queued.size)
         start[by_owner] = ((self._history[sorted_owner]
                             + cum - want - np.where(first > 0, cum[first - 1], 0.0))
                            / self.shares()[sorted_owner])
-        return np.lexsort((p.submitted[queued], start))
+        return lexsort((submitted, start))
 
     def _split(self, i: int, fits: float) -> None:
         """Run ``fits`` of row i's ideas now; the rest stay queued as a row of their own."""
@@ -184,14 +263,61 @@ class ExperimentScheduler:
         p.weight[i] = fits
         p.append(**rest)
 
-    def _start(self, idx: np.ndarray) -> None:
+    def _start(self, idx: np.ndarray, prices: np.ndarray) -> None:
         p = self.model.cycle.pipes
         if idx.size == 0:
             return
-        weeks = self.run_weeks[p.rung[idx]]
-        cost = self.prices()[p.rung[idx]] * p.weight[idx]
+        rung = p.rung[idx]
+        weeks = self.run_weeks[rung]
+        cost = prices[rung] * p.weight[idx]
         nominal = cost / np.maximum(weeks, 1.0)
         draw = np.minimum(nominal, self.model.compute.experiments)
         p.draw[idx] = draw
         p.run_left[idx] = np.where(draw < nominal, cost / draw, weeks)
         p.state[idx] = RUNNING
+
+
+def lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """The permutation ``np.lexsort(keys)`` returns (last key first, ties by position), faster.
+
+    Integral keys (the request's week, owner, idea) and the position pack into one int64 whose
+    values are all distinct, so any sort gives the one order; a float primary key is sorted
+    first and only its ties are ordered by the rest. Falls back to ``np.lexsort`` when the packed
+    key would not fit in 63 bits or a key that should be integral is not.
+    """
+    n = keys[0].size
+    *minor, major = keys
+    if n < (256 if major.dtype.kind == "f" else 1024):  # numpy's own is faster on short queues
+        return np.lexsort(keys)
+    if major.dtype.kind == "f":
+        order = np.argsort(major)
+        s = major[order]
+        tie = s[1:] == s[:-1]
+        if not tie.any():
+            return order
+        group = np.empty(n, dtype=np.int64)
+        group[0] = 0
+        np.cumsum(~tie, out=group[1:])
+        packed = _pack([group] + [k[order] for k in reversed(minor)] + [order])
+        return np.lexsort(keys) if packed is None else order[np.argsort(packed)]
+    packed = _pack(list(reversed(keys)) + [np.arange(n)])
+    return np.lexsort(keys) if packed is None else np.argsort(packed)
+
+
+def _pack(keys: list[np.ndarray]) -> np.ndarray | None:
+    """Integral keys (most significant first) packed into one int64 each, or None."""
+    out = None
+    bits = 0
+    for k in keys:
+        ki = k.astype(np.int64)
+        if k.dtype.kind == "f" and not np.array_equal(ki, k):
+            return None
+        lo, hi = int(ki.min()), int(ki.max())
+        width = max((hi - lo).bit_length(), 1)
+        bits += width
+        if bits > 62:
+            return None
+        if lo:
+            ki -= lo
+        out = ki if out is None else (out << width) | ki
+    return out

@@ -13,6 +13,8 @@ Taste is expressed against the human distribution: an AI taste of 1 is the media
 
 from __future__ import annotations
 
+from itertools import chain
+
 import networkx as nx
 import numpy as np
 from mesa.discrete_space import Cell, Network
@@ -55,6 +57,12 @@ class Workforce:
         self.human_rows: list[int] = []  # network node i is the human in row human_rows[i]
         self._edges: tuple[np.ndarray, np.ndarray] | None = None
         self.ai_enabled = s.ai.enabled
+        # Settings read every week, looked up once.
+        a, h = s.ai, s.humans
+        self.taste_noise, self.taste_spread = h.taste_noise, h.taste_spread
+        self._hiring, self._pipelines = h.hiring_per_year, h.pipelines
+        self._ai = (a.taste, a.taste_per_oom, a.speed, a.speed_per_oom, a.copy_cost,
+                    a.autonomy_taste, a.max_pipelines)
         self.ai_copies = self.copilot_copies = self.autonomy = 0.0
         self.ai_taste = s.ai.taste
         self.ai_speed = s.ai.speed
@@ -74,6 +82,8 @@ class Workforce:
         graph = (nx.watts_strogatz_graph(n, degree, h.network_rewire, seed=seed)
                  if degree >= 2 else nx.empty_graph(n))
         self.network = Network(graph, random=self.model.random, layout=None)
+        # Links per human plus one (hiring's preferential attachment), kept as hires arrive.
+        self._links = np.array([graph.degree(i) + 1.0 for i in range(n)])
         self._hire(n, cells=[self.network[i] for i in range(n)])
 
     def _hire(self, n: int, cells: list) -> None:
@@ -103,32 +113,36 @@ class Workforce:
             setattr(self, name, np.concatenate([getattr(self, name), values]))
         self.rows_cap = np.concatenate([self.rows_cap, np.zeros(n, dtype=np.int64)])
         self.backlog.add_rows(capacity)
+        self._human = self.kind == HUMAN
+        self._ai_rows = ~self._human
+        self._n_humans, self._n_ai = int(self._human.sum()), self._ai_rows.sum()
         return np.arange(start, start + n)
 
     def hire_to(self, week: int) -> None:
         """Grow the team to its hiring schedule; newcomers link to well-connected colleagues."""
-        h = self.settings.humans
-        if h.hiring_per_year == 1.0:
+        if self._hiring == 1.0:
             return
+        h = self.settings.humans
         self.humans_target = h.count * h.hiring_per_year ** (week / 52.0)
         current = int(np.sum(self.kind == HUMAN))
         new = int(self.humans_target) - current
         if new <= 0:
             return
-        graph = self.network.G
-        degree = np.array([graph.degree(i) + 1.0 for i in range(current)])
+        links = np.concatenate([self._links[:current], np.empty(new)])
         k = min(max(h.network_degree // 2, 1), current)
         cells = []
         for node in range(current, current + new):
             cell = Cell(node, random=self.model.random)
             self.network.add_cell(cell)
-            friends = self.model.rng.choice(len(degree), size=k, replace=False,
+            degree = links[:node]
+            friends = self.model.rng.choice(node, size=k, replace=False,
                                             p=degree / degree.sum())
             for f in friends:
                 self.network.add_connection(cell, self.network[int(f)])
             degree[friends] += 1.0
-            degree = np.append(degree, k + 1.0)
+            links[node] = k + 1.0
             cells.append(cell)
+        self._links = links
         self._hire(new, cells)
 
     # --- each week ------------------------------------------------------------------------
@@ -148,34 +162,32 @@ class Workforce:
 
         """
         self.hire_to(week)
-        human = self.kind == HUMAN
-        p = self.settings.humans.pipelines
+        human, p = self._human, self._pipelines
         self.rows_cap[human] = p
         if not self.ai_enabled:
             return
-        a = self.settings.ai
-        self.ai_taste = a.taste * a.taste_per_oom**capability
-        self.ai_speed = a.speed * a.speed_per_oom**capability
-        self.ai_copies = ai_compute * np.exp(ln_s) / a.copy_cost
-        ratio = (self.ai_taste / a.autonomy_taste) ** AUTONOMY_STEEPNESS
+        taste, taste_per_oom, speed, speed_per_oom, copy_cost, autonomy_taste, max_pipes = self._ai
+        self.ai_taste = taste * taste_per_oom**capability
+        self.ai_speed = speed * speed_per_oom**capability
+        self.ai_copies = ai_compute * np.exp(ln_s) / copy_cost
+        ratio = (self.ai_taste / autonomy_taste) ** AUTONOMY_STEEPNESS
         self.autonomy = ratio / (1.0 + ratio)
-        n_humans = int(human.sum())
-        self.copilot_copies = self.ai_copies * (1.0 - self.autonomy) / n_humans
-        ai = ~human
-        per_cohort = self.ai_copies * self.autonomy / ai.sum()
+        self.copilot_copies = self.ai_copies * (1.0 - self.autonomy) / self._n_humans
+        ai, n_ai = self._ai_rows, self._n_ai
+        per_cohort = self.ai_copies * self.autonomy / n_ai
         self.copies[ai] = per_cohort
-        self.noise[ai] = self.settings.humans.taste_noise / self.ai_taste
+        self.noise[ai] = self.taste_noise / self.ai_taste
         self.speed[ai] = self.ai_speed
         self.skill[ai] = self.ai_taste
-        wanted = min(per_cohort * p, max(affordable / ai.sum(), 1.0))
-        cap = int(min(a.max_pipelines, np.floor(wanted)))
+        wanted = min(per_cohort * p, max(affordable / n_ai, 1.0))
+        cap = int(min(max_pipes, np.floor(wanted)))
         self.rows_cap[ai] = cap
         self.weight[ai] = wanted / cap if cap > 0 else 1.0
         # Copilots take over setting up experiments. Reading results is the hard part (seed
         # [04:27-04:50]): they can take over only the share of it their taste reaches, the human
         # does the rest (Amdahl), so poor-taste copilots help little however many there are.
         labour = self.copilot_copies * self.ai_speed
-        human_taste = self.settings.humans.taste_noise / self.noise[human]
+        human_taste = self.taste_noise / self.noise[human]
         share = np.minimum(1.0, self.ai_taste / human_taste)
         self.implement_boost[human] = 1.0 + labour
         self.interpret_boost[human] = 1.0 / ((1.0 - share) + share / (1.0 + labour))
@@ -184,7 +196,7 @@ class Workforce:
         """Collaboration links as (row, row) arrays, each link both ways."""
         if self._edges is None:
             rows = np.array(self.human_rows, dtype=np.int64)
-            links = np.array(list(self.network.G.edges()), dtype=np.int64).reshape(-1, 2)
+            links = _edge_list(self.network.G)
             a, b = rows[links[:, 0]], rows[links[:, 1]]
             self._edges = (np.concatenate([a, b]), np.concatenate([b, a]))
         return self._edges
@@ -192,9 +204,31 @@ class Workforce:
     @property
     def humans(self) -> int:
         """Human researchers now."""
-        return int(np.sum(self.kind == HUMAN))
+        return self._n_humans
 
     @property
     def attention(self) -> np.ndarray:
         """Researcher-weeks per week each row can put into its ideas."""
         return self.copies * self.speed
+
+
+def _edge_list(graph: nx.Graph) -> np.ndarray:
+    """``np.array(list(graph.edges()))`` for integer nodes, in that order, without the tuples.
+
+    networkx lists an edge once, from whichever end comes first in node order; reading the
+    adjacency as arrays gives the same list without a Python object per edge.
+    """
+    adj = getattr(graph, "_adj", None) or graph.adj  # the plain dict of dicts when there is one
+    nodes = list(adj)
+    if not nodes:
+        return np.empty((0, 2), dtype=np.int64)
+    degree = [len(nbrs) for nbrs in adj.values()]
+    src = np.repeat(np.array(nodes, dtype=np.int64), degree)
+    dst = np.fromiter(chain.from_iterable(adj.values()), dtype=np.int64, count=int(sum(degree)))
+    if nodes == list(range(len(nodes))):
+        first = dst >= src
+    else:
+        where = {u: i for i, u in enumerate(nodes)}
+        first = np.array([where[v] for v in dst.tolist()]) >= np.repeat(np.arange(len(nodes)),
+                                                                       degree)
+    return np.stack([src[first], dst[first]], axis=1)

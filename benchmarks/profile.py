@@ -1,0 +1,94 @@
+"""Where a week's time goes: the research cycle's phases, and the share spent on random draws.
+
+Phases are timed by wrapping the methods of one model instance (nothing else is affected); the
+random-number share by handing the model a generator that times every draw it makes. Both add a
+little overhead of their own, so the shares matter here, not the totals. The draws are fixed by
+the model's contract (same seed, same draws in the same order, same bytes out): their time is a
+floor that no optimisation keeping outputs identical can go under.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+from model.model import TakeoffModel
+from model.scenario import load_scenario
+
+PHASES = [  # (label, object path, method): timed inclusively, in the order a week runs them
+    ("workforce update", "workforce", "update"),
+    ("ideas: parents to vary", "lineage", "parents"),
+    ("ideas: draw candidates", "workforce.backlog", "_candidates"),
+    ("ideas: merge into backlogs", "workforce.backlog", "_merge"),
+    ("ideas: whole think step", "", "think"),
+    ("open: take from backlogs", "workforce.backlog", "take"),
+    ("open: whole", "cycle", "open"),
+    ("work: interpret, decide, set up", "cycle", "work"),
+    ("scheduler: order the queue", "scheduler", "_order"),
+    ("scheduler: walk the queue", "scheduler", "_walk"),
+    ("scheduler: whole allocate", "scheduler", "allocate"),
+    ("experiments run", "scheduler", "advance"),
+    ("sweep finished rows", "cycle", "sweep"),
+    ("frontier runs", "frontier", "advance"),
+    ("measurements (DataCollector)", "datacollector", "collect"),
+]
+
+
+class _TimedGenerator:
+    """A numpy Generator whose draws are timed; every other use passes through."""
+
+    def __init__(self, rng, clock: dict):
+        self._rng, self._clock = rng, clock
+
+    def __getattr__(self, name):
+        attr = getattr(self._rng, name)
+        if not callable(attr):
+            return attr
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return attr(*args, **kwargs)
+            finally:
+                self._clock["draws"] += time.perf_counter() - start
+
+        return timed
+
+
+def _wrap(owner, method: str, label: str, clock: dict) -> None:
+    inner = getattr(owner, method)
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            clock[label] += time.perf_counter() - start
+
+    setattr(owner, method, timed)  # on the instance: the class and other models are untouched
+
+
+def phases(humans: int, ai: bool, weeks: int) -> dict:
+    """Seconds per week of each phase, the random draws' share, and the week's total.
+
+    The baseline lab with ``humans`` humans, AI on or off, no twin, no lineage graph, a 26-week
+    burn-in, then ``weeks`` weeks timed.
+    """
+    scenario = load_scenario("baseline").replace({
+        "humans.count": humans, "ai.enabled": ai, "run.burn_in_weeks": 26,
+        "run.weeks": weeks + 1})
+    model = TakeoffModel(scenario, twin=False, lineage_graph=False)
+    clock: dict = defaultdict(float)
+    for label, path, method in PHASES:
+        owner = model
+        for part in filter(None, path.split(".")):
+            owner = getattr(owner, part)
+        _wrap(owner, method, label, clock)
+    model.rng = _TimedGenerator(model.rng, clock)
+    start = time.perf_counter()
+    for _ in range(weeks):
+        model.step()
+    total = time.perf_counter() - start
+    return {"humans": humans, "ai": ai, "agents": len(model.agents), "total": total / weeks,
+            "draws": clock.pop("draws", 0.0) / weeks,
+            "phases": [(label, clock[label] / weeks) for label, _, _ in PHASES]}

@@ -1,0 +1,157 @@
+"""Whole runs (wall time, peak memory), how cost grows with agents and weeks, the app's update."""
+
+from __future__ import annotations
+
+import importlib
+import time
+
+import numpy as np
+
+from benchmarks.timing import Sample, clock, peak_memory, timed
+from model.model import TakeoffModel
+from model.scenario import load_scenario
+
+# The runs a user starts most, each with its humans-only twin when AI is on.
+RUNS = {
+    "baseline": ("baseline", {}),
+    "baseline, no explosion (frontier_coupling = 1)": (
+        "baseline", {"experiments.frontier_coupling": 1.0}),
+    "compute_bound": ("compute_bound", {}),
+    "humans_only": ("humans_only", {}),
+}
+NO_EXPLOSION = "baseline, no explosion (frontier_coupling = 1)"
+
+
+def whole_run(base: str, values: dict, repeats: int, memory: bool = True) -> dict:
+    """Construct (burn-in included) and run a scenario to its horizon or explosion.
+
+    Returns:
+        ``build``, ``run`` and ``total`` wall seconds and ``cpu`` (this process's CPU seconds for
+        both) as Samples, ``weeks`` reached, ``exploded``, ``agents``, ``twin`` and ``peak_mib``
+        (tracemalloc, in a run of its own).
+
+    """
+    scenario = load_scenario(base).replace(values)
+    build, run, total, cpu = [], [], [], []
+    model = None
+    for _ in range(repeats):
+        start = time.process_time()
+        b, model = timed(lambda: TakeoffModel(scenario))
+        r = clock(model.run)
+        cpu.append(time.process_time() - start)
+        build.append(b)
+        run.append(r)
+        total.append(b + r)
+    out = {"build": Sample(build), "run": Sample(run), "total": Sample(total), "cpu": Sample(cpu),
+           "weeks": model.week, "exploded": model.exploded, "agents": len(model.agents),
+           "twin": model.twin is not None}
+    if memory:
+        out["peak_mib"] = peak_memory(lambda: TakeoffModel(scenario).run())
+    return out
+
+
+def per_week(base: str, values: dict, weeks: int, twin: bool) -> float:
+    """Seconds per week of ``weeks`` steps after construction (twin stepped when asked)."""
+    scenario = load_scenario(base).replace({**values, "run.weeks": weeks})
+    model = TakeoffModel(scenario, twin=twin, lineage_graph=False)
+    return clock(model.run) / weeks
+
+
+def exponent(xs: list[float], ys: list[float]) -> float:
+    """Slope of log y against log x: cost ~ x^slope."""
+    return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
+
+
+def agent_scaling(counts: list[int], repeats: int) -> dict:
+    """Cost of a week against the number of humans (humans-only lab, 26-week burn-in).
+
+    Sizes are interleaved within each repeat, so a burst of other work on the machine touches
+    every size alike instead of bending the fit.
+    """
+    costs: dict[int, list[float]] = {n: [] for n in counts}
+    for _ in range(repeats):
+        for n in counts:
+            costs[n].append(per_week("humans_only", {"humans.count": n, "run.burn_in_weeks": 26},
+                                     26, False))
+    samples = [Sample(costs[n]) for n in counts]
+    return {"x": counts, "cost": samples,
+            "exponent": exponent(counts, [c.median for c in samples])}
+
+
+def week_scaling(base: str, values: dict, checkpoints: list[int], twin: bool,
+                 repeats: int) -> dict:
+    """Step time against weeks: cumulative seconds at each checkpoint of one long run.
+
+    Linear (exponent 1) means a week costs the same whatever the run's age; the number of ideas
+    in flight at each checkpoint shows how much of any growth is the lab itself growing.
+    """
+    scenario = load_scenario(base).replace({**values, "run.weeks": checkpoints[-1]})
+    runs, in_flight = [], []
+    for _ in range(repeats):
+        model = TakeoffModel(scenario, twin=twin, lineage_graph=False)
+        elapsed, marks, rows = 0.0, [], []
+        for week in range(1, checkpoints[-1] + 1):
+            elapsed += _timed_step(model)
+            if week in checkpoints:
+                marks.append(elapsed)
+                rows.append(len(model.pipelines))
+        runs.append(marks)
+        in_flight = rows
+    samples = [Sample([r[i] for r in runs]) for i in range(len(checkpoints))]
+    return {"x": checkpoints, "cost": samples, "in_flight": in_flight,
+            "exponent": exponent(checkpoints, [c.median for c in samples])}
+
+
+def _timed_step(model) -> float:
+    start = time.perf_counter()
+    model.step()
+    return time.perf_counter() - start
+
+
+def optional(module: str, name: str):
+    """An attribute of a module another helper is writing, or None while it does not exist."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def app_update(repeats: int, steps: int = 10) -> dict | None:
+    """Seconds for one update of the app at the default size: ``model.step(); render_views``."""
+    render = optional("visualization.app", "render_views")
+    if render is None:
+        return None
+    def update(model):
+        for _ in range(steps):
+            model.step()
+            render(model)
+
+    out = []
+    for _ in range(repeats):
+        model = TakeoffModel(load_scenario("baseline"))
+        render(model)  # the first draw builds figures; an update redraws them
+        out.append(clock(lambda m=model: update(m)) / steps)
+    return {"update": Sample(out)}
+
+
+def aggregate_run(repeats: int) -> dict | None:
+    """The aggregate model (``takeoff run --aggregate``), if it exists yet.
+
+    Times ``model.aggregate.simulate_aggregate`` (what the command runs, humans-only twin
+    included) on the baseline and on the baseline that does not explode.
+    """
+    simulate = optional("model.aggregate", "simulate_aggregate")
+    if simulate is None:
+        return None
+    out = {}
+    for label in ("baseline", NO_EXPLOSION):
+        base, values = RUNS[label]
+        scenario = load_scenario(base).replace(values)
+        times, result = [], None
+        for _ in range(repeats):
+            seconds, result = timed(lambda s=scenario: simulate(s))
+            times.append(seconds)
+        out[label] = {"total": Sample(times), "weeks": result.summary.get("weeks"),
+                      "exploded": result.summary.get("exploded"),
+                      "peak_mib": peak_memory(lambda s=scenario: simulate(s))}
+    return out
