@@ -202,6 +202,8 @@ def _flatten(data: Mapping[str, Any], origin: str, prefix: str = "") -> Iterable
 
 
 def _suggest(key: str) -> str:
+    if key == "sweep" or key.startswith("sweep."):
+        return "; this is a sweep file: run it with 'takeoff sweep'"
     known = list(BY_KEY) + list(TOP_LEVEL)
     hint = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
     if not hint:  # a misspelt table name: match on the leaf alone

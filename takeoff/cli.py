@@ -80,6 +80,8 @@ def build_parser() -> Parser:
                     "range, source)").set_defaults(func=cmd_params)
 
     # --- faces register their commands here, one line each: module.register(sub) ---
+    from takeoff.sweep import command as sweep_command
+    sweep_command.register(sub)
 
     cal = sub.add_parser("calibrate", help="measure the calibration facts of the default "
                          "scenario (MODEL.md) and print them with their targets")
