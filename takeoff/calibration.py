@@ -1,7 +1,9 @@
 """Measure the facts the default scenario must reproduce (``shared/design/MODEL.md``).
 
 Each measurement runs the model (several seeds) and returns numbers; ``takeoff calibrate`` prints
-them as a table with their targets. The test suite asserts the same ranges.
+them as a table with their targets, ``takeoff validate`` adds the rest of the validation and
+writes the report with plots. The test suite asserts the same ranges. A measurement given a
+``trace`` list appends what its plot needs: ``(label, seed, weeks, values)`` per run.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from model.model import TakeoffModel
 from model.scenario import Scenario, load_scenario
 
 ELASTICITY_WINDOW = (0, 52)  # weeks: the first year, from the steady state the burn-in leaves
+
+Trace = list[tuple[str, int, list, list]]
 
 
 @dataclass
@@ -42,26 +46,36 @@ def _run(scenario: Scenario, seed: int, twin: bool = False, **over) -> TakeoffMo
     return model
 
 
+def _keep(trace: Trace | None, label: str, seed: int, model: TakeoffModel, column: str) -> None:
+    if trace is not None:
+        data = model.datacollector.model_vars
+        values = model.ln_s_history if column == "ln_s" else data[column]
+        trace.append((label, seed, list(data["week"]), list(values)))
+
+
 def humans_only(base: Scenario | None = None) -> Scenario:
     """The default lab without AI researchers."""
     return (base or load_scenario("baseline")).humans_only()
 
 
-def progress_per_year(seeds: Iterable[int], base: Scenario | None = None) -> list[float]:
+def progress_per_year(seeds: Iterable[int], base: Scenario | None = None,
+                      trace: Trace | None = None) -> list[float]:
     """Humans-only software progress, geometric yearly factor over the whole horizon."""
     out = []
     for seed in seeds:
         m = _run(humans_only(base), seed)
+        _keep(trace, "humans-only", seed, m, "ln_s")
         out.append(float(np.exp(m.ln_s * 52.0 / m.week)))
     return out
 
 
-def elasticity(seeds: Iterable[int], boost: float = 10.0, base: Scenario | None = None
-               ) -> list[float]:
+def elasticity(seeds: Iterable[int], boost: float = 10.0, base: Scenario | None = None,
+               trace: Trace | None = None) -> list[float]:
     """log10(speed with ``boost`` x experiment compute / speed without) / log10(boost).
 
     Measured on the humans-only start at week-0 difficulty (see
-    :func:`model.metrics.speed_at_start_difficulty`), one value per seed.
+    :func:`model.metrics.speed_at_start_difficulty`), one value per seed. ``trace`` gets the two
+    speeds per seed, as ``("speeds", seed, [1, boost], [v1, v_boost])``.
     """
     start, end = ELASTICITY_WINDOW
     scenario = humans_only(base)
@@ -72,6 +86,8 @@ def elasticity(seeds: Iterable[int], boost: float = 10.0, base: Scenario | None 
         v10 = speed_at_start_difficulty(
             _run(scenario, seed, **{"run.weeks": end, "compute.experiment_boost": b0 * boost}),
             start, end)
+        if trace is not None:
+            trace.append(("speeds", seed, [1.0, boost], [v1, v10]))
         out.append(float(np.log10(v10 / v1) / np.log10(boost)))
     return out
 
@@ -87,32 +103,37 @@ def shipped_shares(seeds: Iterable[int], weeks: int = 156, base: Scenario | None
     return helped, hurt
 
 
-def drift(seeds: Iterable[int], weeks: int = 260, base: Scenario | None = None
-          ) -> list[tuple[float, float]]:
+def drift(seeds: Iterable[int], weeks: int = 260, base: Scenario | None = None,
+          trace: Trace | None = None) -> list[tuple[float, float]]:
     """(log10 proxy, log10 true) efficiency at the end of humans-only runs without big runs."""
     out = []
     for seed in seeds:
         m = _run(humans_only(base), seed, **{"run.weeks": weeks, "frontier.enabled": False})
+        _keep(trace, "proxy", seed, m, "proxy_efficiency")
+        _keep(trace, "true", seed, m, "software_efficiency")
         out.append((float(m.ln_proxy / np.log(10)), float(m.ln_s / np.log(10))))
     return out
 
 
 def taste_effect(seeds: Iterable[int], noise_factor: float = 2.0, weeks: int = 260,
-                 base: Scenario | None = None) -> list[float]:
+                 base: Scenario | None = None, trace: Trace | None = None) -> list[float]:
     """Progress with ``noise_factor`` x the taste noise over progress with the default, per seed."""
     scenario = humans_only(base)
     noise = scenario["humans.taste_noise"]
     out = []
     for seed in seeds:
-        good = _run(scenario, seed, **{"run.weeks": weeks}).ln_s
+        good = _run(scenario, seed, **{"run.weeks": weeks})
         bad = _run(scenario, seed, **{"run.weeks": weeks,
-                                      "humans.taste_noise": noise * noise_factor}).ln_s
-        out.append(float(bad / good))
+                                      "humans.taste_noise": noise * noise_factor})
+        _keep(trace, "default taste", seed, good, "ln_s")
+        _keep(trace, f"{noise_factor:g}x taste noise", seed, bad, "ln_s")
+        out.append(float(bad.ln_s / good.ln_s))
     return out
 
 
 def noise_floor(seeds: Iterable[int], weeks: tuple[int, ...] = (26, 104),
-                base: Scenario | None = None) -> dict[int, tuple[float, float]]:
+                base: Scenario | None = None, trace: Trace | None = None
+                ) -> dict[int, tuple[float, float]]:
     """How far two labs that differ only by chance differ: the speedup's noise floor.
 
     Runs the humans-only lab on each seed and returns, per week, the 5th and 95th percentiles of
@@ -121,6 +142,7 @@ def noise_floor(seeds: Iterable[int], weeks: tuple[int, ...] = (26, 104),
     speeds = []
     for seed in seeds:
         m = _run(humans_only(base), seed, **{"run.weeks": max(weeks)})
+        _keep(trace, "research speed", seed, m, "research_speed")
         speeds.append(np.maximum(m.datacollector.model_vars["research_speed"], 0.01))
     out = {}
     for w in weeks:
@@ -130,15 +152,27 @@ def noise_floor(seeds: Iterable[int], weeks: tuple[int, ...] = (26, 104),
     return out
 
 
-def table(seeds: Iterable[int] = (1, 2, 3), base: Scenario | None = None) -> list[Fact]:
-    """Every calibration fact measured on ``seeds`` (on ``base`` instead of the baseline)."""
+def table(seeds: Iterable[int] = (1, 2, 3), base: Scenario | None = None,
+          traces: dict[str, Trace] | None = None) -> list[Fact]:
+    """Every calibration fact measured on ``seeds`` (on ``base`` instead of the baseline).
+
+    Args:
+        seeds: Seeds per fact.
+        base: The scenario measured (its humans-only version); the baseline when None.
+        traces: If given, filled with each fact's plot data, keyed ``progress``,
+            ``elasticity``, ``drift``, ``taste`` and ``noise``.
+
+    """
     seeds = list(seeds)
-    prog = progress_per_year(seeds, base)
-    el = elasticity(seeds, base=base)
+    tr = {k: [] for k in ("progress", "elasticity", "drift", "taste", "noise")}
+    prog = progress_per_year(seeds, base, trace=tr["progress"])
+    el = elasticity(seeds, base=base, trace=tr["elasticity"])
     helped, hurt = shipped_shares(seeds, base=base)
-    dr = drift(seeds, base=base)
-    taste = taste_effect(seeds, base=base)
-    noise = noise_floor(seeds, base=base) if len(seeds) > 1 else {}
+    dr = drift(seeds, base=base, trace=tr["drift"])
+    taste = taste_effect(seeds, base=base, trace=tr["taste"])
+    noise = noise_floor(seeds, base=base, trace=tr["noise"]) if len(seeds) > 1 else {}
+    if traces is not None:
+        traces.update(tr)
     facts = [
         Fact("humans-only software progress (x/year, 10 years)", float(np.mean(prog)),
              "about 3 (2 to 5)", 2.0, 5.0, f"per seed {np.round(prog, 2).tolist()}"),

@@ -61,6 +61,9 @@ def build_parser() -> Parser:
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override any scenario key, e.g. compute.experiment_boost=10")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    run.add_argument("--aggregate", action="store_true",
+                     help="run the deterministic aggregate (mean-field) equations instead of "
+                     "the agents; same outputs")
     run.set_defaults(func=cmd_run)
 
     scen = sub.add_parser("scenario", help="list, show, validate or compare scenarios")
@@ -80,6 +83,8 @@ def build_parser() -> Parser:
                     "range, source)").set_defaults(func=cmd_params)
 
     # --- faces register their commands here, one line each: module.register(sub) ---
+    from takeoff import validate as validate_command
+    validate_command.register(sub)
     from takeoff.sweep import command as sweep_command
     sweep_command.register(sub)
 
@@ -112,15 +117,23 @@ def cmd_run(args) -> int:
     from takeoff.outputs import describe, write_run
 
     scenario = resolve(args.scenario, args.seed, args.weeks, args.sets)
-    out = args.out or Path("runs") / f"{scenario.name}-seed{scenario.run.seed}"
+    tag = "aggregate" if args.aggregate else f"seed{scenario.run.seed}"
+    out = args.out or Path("runs") / f"{scenario.name}-{tag}"
     if out.exists() and not out.is_dir():
         raise UsageError(f"run: --out {out}: exists and is not a folder")
-    result = simulate(scenario)
+    if args.aggregate:
+        from model.aggregate import simulate_aggregate
+
+        result = simulate_aggregate(scenario)
+    else:
+        result = simulate(scenario)
     try:
         write_run(result, out, plots=not args.no_plots)
     except OSError as exc:
         raise UsageError(f"run: --out {out}: cannot write ({exc.strerror})") from None
     print(describe(result.summary))
+    if args.aggregate:
+        print("  aggregate (mean-field) equations: deterministic, no seed")
     print(f"  outputs in {out}/")
     return 0
 

@@ -1,8 +1,14 @@
 """The facts the default scenario must reproduce (MODEL.md, calibration table), on several seeds."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 
+from model.schema import PARAMS
 from takeoff import calibration as cal
+
+ROOT = Path(__file__).resolve().parents[1]
 
 SEEDS = (1, 2, 3)
 
@@ -38,3 +44,16 @@ def test_calibration_table_renders_every_fact():
     facts = [cal.Fact("x", 0.5, "t", 0.0, 1.0), cal.Fact("y", 2.0, "t", 0.0, 1.0)]
     text = cal.render(facts)
     assert "| x | 0.5 | t | yes |" in text and "| y | 2 | t | NO |" in text
+
+
+def test_calibration_doc_gives_every_parameter_a_source_and_status():
+    text = (ROOT / "docs" / "calibration.md").read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    key = re.compile(r"`([a-z0-9_]+\.[a-z0-9_.]+)`")
+    named = {k for line in rows for k in key.findall(line.split("|")[1])}
+    assert {p.key for p in PARAMS} <= named
+    statuses = {"calibrated", "literature", "seed", "guess", "setting"}
+    for line in rows:
+        cells = [c.strip() for c in line.split("|")]
+        if cells[1].startswith("`") and len(cells) > 4 and "." in cells[1]:
+            assert any(s in cells[3] for s in statuses), line
