@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint clean python figures
+.PHONY: run test lint clean python figures app bench validation screenshot
 
 run: $(VENV)/.installed
 	$(BIN)/takeoff run baseline --out runs/baseline
@@ -29,6 +29,7 @@ python:
 $(VENV)/.installed: pyproject.toml | python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m visualization.assets
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed
@@ -37,6 +38,19 @@ $(VENV)/.test-installed: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache
+
+app: $(VENV)/.installed
+	$(BIN)/takeoff app
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks
+
+validation: $(VENV)/.installed
+	$(BIN)/takeoff validate --out docs/validation
+
+# The app screenshot the README shows, taken by the real-browser test.
+screenshot: $(VENV)/.test-installed
+	TAKEOFF_SCREENSHOT=docs/img/app.png $(BIN)/python -m pytest -q tests/test_app_browser.py -k screenshot
 
 # Figures the README shows: regenerated from the shipped baseline by one command.
 figures: $(VENV)/.installed

@@ -85,6 +85,8 @@ def build_parser() -> Parser:
     # --- faces register their commands here, one line each: module.register(sub) ---
     from takeoff import validate as validate_command
     validate_command.register(sub)
+    from visualization import server as app_server
+    app_server.register(sub)
     from takeoff.sweep import command as sweep_command
     sweep_command.register(sub)
 
