@@ -184,7 +184,7 @@ class IdeaBacklog:
                     shelf.est[stale] = EMPTY
                     stale_rows[shelf.rows] = stale.any(axis=1)
         g = np.where(count < 1e6, rng.poisson(np.minimum(count, 1e6)), np.round(count))
-        rows = np.nonzero((g >= np.maximum(block, 1.0)) | stale_rows)[0]
+        rows = np.nonzero((g >= 1.0) | stale_rows)[0]
         if rows.size == 0:
             return
         # Rows thinking of a handful of ideas (humans) and rows thinking of millions (cohorts)
@@ -211,30 +211,34 @@ class IdeaBacklog:
         keep = np.sqrt(1.0 - h**2)
         if np.all(block == 1.0) and g.max() <= SMALL_BATCH:
             est, flat, z, sd, appeal = _drawn(rng, quality, g, noise, h, parent_u)
-            normal = rng.standard_normal(est.shape)
+            size = np.ones(flat.size)
         else:
-            g_bold = rng.binomial(g.astype(np.int64), quality.p_bold).astype(np.float64)
+            g_bold = _bold_count(rng, g, quality.p_bold)
             parts = []
             for g_c, mu, sd in ((g - g_bold, quality.mu_ord, quality.sd_ord),
                                 (g_bold, quality.mu_bold, quality.sd_bold)):
-                width = int(min(self.width, np.max(np.floor(g_c / block))))
+                # A class with fewer ideas than a block still counts: one entry stands for all
+                # of them (else a cohort thinking of a few bold ideas a block would drop them).
+                s_c = np.minimum(block, np.maximum(g_c, 1.0))
+                width = int(min(self.width, np.max(np.floor(g_c / s_c))))
                 if width:
                     e, zz = _top_estimates(rng, g_c, width, mu + h[:, 0] * sd * parent_u,
-                                           sd * keep[:, 0], noise, block)
+                                           sd * keep[:, 0], noise, s_c)
                     parts.append((e, zz, np.full(e.shape, sd),
-                                  np.where(e > EMPTY, (e - zz) / noise[:, None], 0.0)))
+                                  np.where(e > EMPTY, (e - zz) / noise[:, None], 0.0),
+                                  np.broadcast_to(s_c[:, None], e.shape)))
             if not parts:
-                parts = [(np.empty((g.size, 0)),) * 4]
-            est, z, sd, appeal = (np.concatenate(x, axis=1) for x in zip(*parts, strict=True))
-            normal = rng.standard_normal(est.shape)
+                parts = [(np.empty((g.size, 0)),) * 5]
+            est, z, sd, appeal, size = (np.concatenate(x, axis=1)
+                                        for x in zip(*parts, strict=True))
             flat = np.flatnonzero(est > EMPTY)
-            z, sd, appeal = (x.ravel()[flat] for x in (z, sd, appeal))
+            z, sd, appeal, size = (x.ravel()[flat] for x in (z, sd, appeal, size))
         # Only the ideas (not the padding of the draws) are computed on.
         row = flat // max(est.shape[1], 1)
-        fresh = sd * (bias * appeal + np.sqrt(1.0 - bias**2) * normal.ravel()[flat])
+        fresh = sd * (bias * appeal + np.sqrt(1.0 - bias**2) * rng.standard_normal(flat.size))
         return {"est": est, "flat": flat, "row": row, "z": z,
                 "q": h[row, 0] * q_parent[row] + keep[row, 0] * fresh,
-                "block": block, "parent": parent}
+                "block": size, "parent": parent}
 
     def _merge(self, rows: np.ndarray, new: dict[str, np.ndarray], scale: float,
                born: float) -> None:
@@ -288,7 +292,7 @@ class IdeaBacklog:
         pool, to, row = self._pool, slice(first, first + j.size), new["row"][j]
         pool["z"][to] = new["z"][j]
         pool["q"][to] = new["q"][j]
-        pool["block"][to] = new["block"][row]
+        pool["block"][to] = new["block"][j]
         pool["parent"][to] = new["parent"][row]
         pool["scale"][to] = scale
         pool["born"][to] = born
@@ -447,26 +451,36 @@ class IdeaBacklog:
                       doc="Parent merged idea (-1 for none), aligned with ``est``.")
 
 
+def _bold_count(rng, g: np.ndarray, p: float) -> np.ndarray:
+    """How many of each row's ``g`` ideas are bold: binomial, normal beyond int64's reach."""
+    huge = g > 1e15
+    if not huge.any():
+        return rng.binomial(g.astype(np.int64), p).astype(np.float64)
+    exact = rng.binomial(np.where(huge, 0, g).astype(np.int64), p).astype(np.float64)
+    approx = np.rint(g * p + np.sqrt(g * p * (1 - p)) * rng.standard_normal(g.size))
+    return np.where(huge, np.clip(approx, 0.0, g), exact)
+
+
 def _drawn(rng, quality, g, noise, h, parent_u):
     """A handful of ideas per row (a human's week), drawn one by one.
 
-    Draws are made for ``g.max()`` ideas in every row; only the first ``g`` of a row are ideas.
-    Returns estimates (``EMPTY`` past each row's count), the flat positions of the ideas in that
-    matrix and, for those ideas only, their true effects, class spreads and taste-noise draws
-    (in units of the row's noise).
+    Exactly one draw of each kind per idea. Returns estimates in a (rows, most ideas) matrix
+    (``EMPTY`` past each row's count), the flat positions of the ideas in it and, for those ideas
+    only, their true effects, class spreads and taste-noise draws (in units of the row's noise).
     """
     n, width = g.size, max(int(g.max()), 1)
-    bold = rng.random((n, width)) < quality.p_bold
-    normal = rng.standard_normal((n, width))
-    appeal = rng.standard_normal((n, width))
-    flat = np.flatnonzero(np.arange(width)[None, :] < g[:, None])
-    row = flat // width
-    bold = bold.ravel()[flat]
+    counts = g.astype(np.int64)
+    total = int(counts.sum())
+    row = np.repeat(np.arange(n), counts)
+    starts = np.cumsum(counts) - counts
+    flat = row * width + (np.arange(total) - starts[row])
+    bold = rng.random(total) < quality.p_bold
+    normal = rng.standard_normal(total)
+    appeal = rng.standard_normal(total)
     mu = np.where(bold, quality.mu_bold, quality.mu_ord)
     sd = np.where(bold, quality.sd_bold, quality.sd_ord)
     h = h[row, 0]
-    z = mu + h * sd * parent_u[row] + sd * np.sqrt(1.0 - h**2) * normal.ravel()[flat]
-    appeal = appeal.ravel()[flat]
+    z = mu + h * sd * parent_u[row] + sd * np.sqrt(1.0 - h**2) * normal
     est = np.full((n, width), EMPTY)
     est.ravel()[flat] = z + noise[row] * appeal
     return est, flat, z, sd, appeal

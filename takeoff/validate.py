@@ -27,7 +27,7 @@ FULL = {"seeds": 5, "agreement": {"ideas": 8, "time": 8, "compute": 8, "ai": 8, 
         "phis": [round(float(x), 2) for x in np.arange(-0.2, 0.81, 0.1)], "boundary_seeds": 3,
         "boundary_weeks": 520, "counts": [25, 50, 100, 200, 400, 800], "returns_seeds": 2,
         "milestone_seeds": 5}
-FAST = {"seeds": 2, "agreement": {"ideas": 4, "time": 3, "compute": 4, "ai": 8, "default": 1},
+FAST = {"seeds": 2, "agreement": {"ideas": 4, "time": 8, "compute": 4, "ai": 8, "default": 1},
         "phis": None, "boundary_seeds": 2, "boundary_weeks": 520, "counts": [25, 100, 400],
         "returns_seeds": 1, "milestone_seeds": 2}
 BOUNDARY_TOLERANCE = 0.1  # in phi: the full sweep's grid step

@@ -45,24 +45,27 @@ CONFIGS = {
 }
 
 # name -> SHA-256 (first 16 hex digits) of timeseries.csv, summary.json, lineage graph, agents.
-# Recorded from the core as committed in c035365/a44ef8e, before any optimisation.
+# First recorded from the core as committed in c035365/a44ef8e, before any optimisation, and
+# kept through every optimisation. Re-recorded once, deliberately, when idea generation changed
+# behaviour: a cohort's bold ideas no longer vanish when fewer than a block, astronomical idea
+# counts no longer overflow, and human ideas take one random draw each instead of a padded matrix.
 GOLDEN = {
     "baseline_small":
-        "3f3f28377a0a14a3 48c8dad5e85d45a7 4d765c8949d5c260 6cc0206b20eba857",
+        "7dbc0415de85f98a 43ea22177dc2efc3 59e006099eedd52b b09a8e41d08054b1",
     "compute_bound_fifo":
-        "bf5ac1b236cc201e c864839026ea8e59 2d90160ec9cfba97 8b4afb943abfa5c4",
+        "5c5999a3581f61c9 561c7524d95e0997 9c0e266159403b68 892f550420909396",
     "compute_bound_value":
-        "dcc8973b66725bf4 2596393438bb2a00 1bcbdb85989ce9ad 1d07de2cd6650712",
+        "12b7eeac6d7f3cc1 1d696f2fc3b0a7e9 410534e574ac6401 6c76bec127d85fa5",
     "hiring_adaptive_synthetic":
-        "cacbe506aa6c4881 b19542a0aadb4991 e25c288b2b4ea797 5479535b82c16d56",
+        "7f7f845215668db0 ab3f5af5d7b86efb ad957fec8e8ed85f 47be50997528b7e8",
     "humans_only":
-        "1eaa55f3e50bbdd1 01c7b9217c9d1b44 f0cbb76a37db07c6 532fc3119fc6208d",
+        "22de4a19a3e93a4b d8f6cbafae80847f b0b3e49b336d7603 51c20a058f7be743",
     "large_lab":
-        "bb3d2eaf58d013c5 d1d25dd813fe833e 1391876e63685b7d 5a3ae0146811e610",
+        "8a3a4dbe796bea4c d1d25dd813fe833e 1391876e63685b7d 9e59654cbe933ba9",
     "software_explosion":
-        "4ecb971a25142956 f724270e2ece9195 5c098d3e28630dc7 49b54fbddb02f66c",
+        "6ae5e9e25d948f65 bc52f01ed9036d82 a641e359ca9dc557 2fd595d481fd0def",
     "taste_bound":
-        "2c59a4297bde4c0c fc88098c7274229d 711cc372331f54fb 2a2a8438882a6bc0",
+        "23e23522a8889563 af06d3f762559b56 aea826944b6604f8 6e10c41ce5adb0a0",
 }
 
 

@@ -117,6 +117,33 @@ def test_choosing_from_more_ideas_helps_less_with_poor_taste():
     assert gain_good > gain_poor > 0
 
 
+def _cohort_backlog(count, block, rows=300, width=20, seed=3):
+    rng = np.random.default_rng(seed)
+    q = IdeaQuality.from_settings(load_scenario("baseline"))
+    b = IdeaBacklog(width)
+    b.add_rows(np.full(rows, width))
+    no_parent = (np.full(rows, -1), np.zeros(rows), np.zeros(rows))
+    b.generate(rng, q, np.full(rows, count), np.full(rows, q.sd), no_parent, 0.0, 1.0, 0.0, 0,
+               26.0, np.full(rows, block))
+    return b
+
+
+def test_a_cohort_keeps_its_bold_ideas_even_when_they_are_fewer_than_a_block():
+    # 100 ideas a week in blocks of 50: about 10 are bold. They must not vanish.
+    b = _cohort_backlog(count=100.0, block=50.0)
+    held = b.est > -np.inf
+    small = held & (b.block < 50)
+    assert small.any(axis=1).mean() > 0.95  # nearly every row holds its bold ideas as one entry
+    assert (b.block[small] <= 30).all()
+
+
+def test_astronomical_idea_counts_do_not_overflow():
+    b = _cohort_backlog(count=1e21, block=1e18, rows=50)
+    held = b.est > -np.inf
+    assert held.any(axis=1).all()
+    assert np.isfinite(b.z[held]).all() and np.isfinite(b.est[held]).all()
+
+
 def test_only_ideas_clearing_the_bar_are_tested(humans_run):
     m = humans_run
     p = m.pipelines
