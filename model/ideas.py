@@ -7,69 +7,26 @@ A researcher sees only ``z`` plus noise: the noise is its taste. It keeps a back
 estimates and tests only the top of it.
 
 A researcher who thinks of G ideas in a week keeps only its best few, so the backlog draws the top
-order statistics of G estimates directly (exact for any G): an AI cohort of a million copies costs
-the same as one human here, and better choosing from more ideas shows up as the order statistic of
-a noisy estimate, with its winner's curse. A cohort whose pipelines each stand for ``s`` ideas
-keeps its backlog in blocks of ``s`` consecutive ranks, each represented by the order statistic in
-its middle: the cohort's second-best block is ranks s..2s, not s more copies of its best idea.
+order statistics of G estimates directly (exact for any G; ``model/idea_draws.py``): an AI cohort
+of a million copies costs the same as one human here, and better choosing from more ideas shows up
+as the order statistic of a noisy estimate, with its winner's curse. A cohort whose pipelines each
+stand for ``s`` ideas keeps its backlog in blocks of ``s`` consecutive ranks, each represented by
+the order statistic in its middle: the cohort's second-best block is ranks s..2s, not s more copies
+of its best idea.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 from operator import itemgetter
 
 import numpy as np
-from scipy.special import ndtri
 
-EMPTY = -np.inf
+from model.idea_draws import EMPTY, IdeaQuality, bold_count, draw_few, top_estimates
+
+__all__ = ["EMPTY", "IdeaBacklog", "IdeaQuality"]
 ID = np.int32  # an idea's entry in a backlog's pool
 SMALL_BATCH = 16  # rows needing at most this many new entries a week are drawn together
-
-
-@dataclass(frozen=True)
-class IdeaQuality:
-    """Distribution of true frontier effects: ordinary ideas and rare bold ones.
-
-    Attributes:
-        p_bold: Share of bold ideas among new ideas.
-        mu_bold: Mean effect of a bold idea.
-        sd_bold: Spread of bold ideas.
-        mu_ord: Mean effect of an ordinary idea.
-        sd_ord: Spread of ordinary ideas.
-
-    """
-
-    p_bold: float
-    mu_bold: float
-    sd_bold: float
-    mu_ord: float
-    sd_ord: float
-
-    @classmethod
-    def from_settings(cls, s) -> IdeaQuality:
-        """Build from a scenario's ``ideas`` table."""
-        i = s.ideas
-        return cls(i.bold_share, i.bold_mean, i.bold_sd,
-                   i.ordinary_mean, i.ordinary_sd)
-
-    @property
-    def mean(self) -> float:
-        """Mean effect of a new idea."""
-        return self.p_bold * self.mu_bold + (1 - self.p_bold) * self.mu_ord
-
-    @property
-    def var(self) -> float:
-        """Variance of the effect of a new idea."""
-        second = (self.p_bold * (self.sd_bold**2 + self.mu_bold**2)
-                  + (1 - self.p_bold) * (self.sd_ord**2 + self.mu_ord**2))
-        return second - self.mean**2
-
-    @property
-    def sd(self) -> float:
-        """Spread of true effects: the unit of taste noise."""
-        return float(np.sqrt(self.var))
 
 
 class _Shelf:
@@ -210,10 +167,10 @@ class IdeaBacklog:
         h = np.where(parent >= 0, heritability, 0.0)[:, None]
         keep = np.sqrt(1.0 - h**2)
         if np.all(block == 1.0) and g.max() <= SMALL_BATCH:
-            est, flat, z, sd, appeal = _drawn(rng, quality, g, noise, h, parent_u)
+            est, flat, z, sd, appeal = draw_few(rng, quality, g, noise, h, parent_u)
             size = np.ones(flat.size)
         else:
-            g_bold = _bold_count(rng, g, quality.p_bold)
+            g_bold = bold_count(rng, g, quality.p_bold)
             parts = []
             for g_c, mu, sd in ((g - g_bold, quality.mu_ord, quality.sd_ord),
                                 (g_bold, quality.mu_bold, quality.sd_bold)):
@@ -222,7 +179,7 @@ class IdeaBacklog:
                 s_c = np.minimum(block, np.maximum(g_c, 1.0))
                 width = int(min(self.width, np.max(np.floor(g_c / s_c))))
                 if width:
-                    e, zz = _top_estimates(rng, g_c, width, mu + h[:, 0] * sd * parent_u,
+                    e, zz = top_estimates(rng, g_c, width, mu + h[:, 0] * sd * parent_u,
                                            sd * keep[:, 0], noise, s_c)
                     parts.append((e, zz, np.full(e.shape, sd),
                                   np.where(e > EMPTY, (e - zz) / noise[:, None], 0.0),
@@ -449,72 +406,3 @@ class IdeaBacklog:
     parent = property(lambda self: self._field("parent"),
                       lambda self, v: self._set_field("parent", v),
                       doc="Parent merged idea (-1 for none), aligned with ``est``.")
-
-
-def _bold_count(rng, g: np.ndarray, p: float) -> np.ndarray:
-    """How many of each row's ``g`` ideas are bold: binomial, normal beyond int64's reach."""
-    huge = g > 1e15
-    if not huge.any():
-        return rng.binomial(g.astype(np.int64), p).astype(np.float64)
-    exact = rng.binomial(np.where(huge, 0, g).astype(np.int64), p).astype(np.float64)
-    approx = np.rint(g * p + np.sqrt(g * p * (1 - p)) * rng.standard_normal(g.size))
-    return np.where(huge, np.clip(approx, 0.0, g), exact)
-
-
-def _drawn(rng, quality, g, noise, h, parent_u):
-    """A handful of ideas per row (a human's week), drawn one by one.
-
-    Exactly one draw of each kind per idea. Returns estimates in a (rows, most ideas) matrix
-    (``EMPTY`` past each row's count), the flat positions of the ideas in it and, for those ideas
-    only, their true effects, class spreads and taste-noise draws (in units of the row's noise).
-    """
-    n, width = g.size, max(int(g.max()), 1)
-    counts = g.astype(np.int64)
-    total = int(counts.sum())
-    row = np.repeat(np.arange(n), counts)
-    starts = np.cumsum(counts) - counts
-    flat = row * width + (np.arange(total) - starts[row])
-    bold = rng.random(total) < quality.p_bold
-    normal = rng.standard_normal(total)
-    appeal = rng.standard_normal(total)
-    mu = np.where(bold, quality.mu_bold, quality.mu_ord)
-    sd = np.where(bold, quality.sd_bold, quality.sd_ord)
-    h = h[row, 0]
-    z = mu + h * sd * parent_u[row] + sd * np.sqrt(1.0 - h**2) * normal
-    est = np.full((n, width), EMPTY)
-    est.ravel()[flat] = z + noise[row] * appeal
-    return est, flat, z, sd, appeal
-
-
-def _top_estimates(rng: np.random.Generator, g: np.ndarray, width: int, mu: np.ndarray,
-                   sd: np.ndarray, noise: np.ndarray,
-                   block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Top estimates of ``g`` ideas per row, in blocks of ``block`` ranks, and their truths.
-
-    The k-th largest of G uniforms has the law of Gamma_k / Gamma_{G+1} (sums of unit
-    exponentials), so the top order statistics come without drawing the other ideas; a sum of
-    ``s`` exponentials is one Gamma(s) draw, which steps from block to block exactly. Each entry is
-    the order statistic at the middle rank of its block.
-    """
-    n = len(g)
-    s = np.maximum(block, 1.0)[:, None]
-    k = np.minimum(np.floor(g / s[:, 0]), width)
-    # (Shapes broadcast as numpy's own broadcasting would: the same draws in the same order.)
-    steps = np.concatenate([rng.standard_gamma((s + 1.0) / 2.0),
-                            rng.standard_gamma(s, size=(n, width - 1))], axis=1)
-    gam = np.cumsum(steps, axis=1)
-    last = np.maximum(k.astype(np.int64) - 1, 0)
-    used = gam[np.arange(n), last]
-    ranks_used = (s[:, 0] + 1.0) / 2.0 + np.maximum(k - 1, 0) * s[:, 0]
-    total = used + rng.standard_gamma(np.maximum(g - ranks_used + 1.0, 1.0))
-    upper = np.clip(gam / total[:, None], 1e-300, 1.0 - 1e-16)
-    mu = (mu if np.ndim(mu) == 1 else np.broadcast_to(mu, (n,)))[:, None]
-    sd = (sd if np.ndim(sd) == 1 else np.broadcast_to(sd, (n,)))[:, None]
-    spread = np.sqrt(sd**2 + noise[:, None] ** 2)
-    est = mu - spread * ndtri(upper)
-    shrink = sd**2 / spread**2
-    z_mean = mu + (est - mu) * shrink
-    z_sd = np.sqrt(sd**2 * (1.0 - shrink))
-    z = z_mean + z_sd * rng.standard_normal((n, width))
-    est[np.arange(width)[None, :] >= k[:, None]] = EMPTY
-    return est, z
