@@ -25,7 +25,7 @@ def test_every_module_the_docs_name_exists():
 def test_readme_quickstart_is_exactly_two_commands():
     text = (ROOT / "README.md").read_text()
     block = text.split("## Quickstart", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
-    assert block.split("\n")[:-1] == ["make run", "make test"]
+    assert block.split("\n")[:-1] == ["make app", "make test"]
 
 
 def test_ci_runs_the_readme_test_command():
