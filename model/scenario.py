@@ -88,7 +88,7 @@ class Scenario:
                 lines += ["", f"[{table}]"]
                 current = table
             unit = f"  # {p.unit}" if p.unit else ""
-            lines.append(f"{leaf} = {_toml_value(self._values[p.key])}{unit}")
+            lines.append(f"{leaf} = {toml_value(self._values[p.key])}{unit}")
         return "\n".join(lines) + "\n"
 
     def humans_only(self) -> Scenario:
@@ -173,16 +173,26 @@ def diff(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any]]:
     return [(p.key, a[p.key], b[p.key]) for p in PARAMS if a[p.key] != b[p.key]]
 
 
-def _load_file(path: Path) -> Scenario:
+def read_capped(path: Path, kind: str = "a scenario") -> str:
+    """A user's TOML file as text, refused past ``MAX_FILE_BYTES`` or when unreadable.
+
+    Args:
+        path: The file.
+        kind: What the file should be, for the error ("a scenario", "a sweep file").
+
+    """
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{path}: file is {size} bytes; a scenario is at most "
+            raise ScenarioError(f"{path}: file is {size} bytes; {kind} is at most "
                                 f"{MAX_FILE_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
-    scenario = parse_toml_text(text, str(path))
+
+
+def _load_file(path: Path) -> Scenario:
+    scenario = parse_toml_text(read_capped(path), str(path))
     if scenario.name == "custom":
         scenario.name = path.stem
     return scenario
@@ -258,13 +268,14 @@ def _check_consistency(origin: str, values: Mapping[str, Any]) -> None:
                                 f"'experiments.scales' ({len(scales)}), got {len(values[key])}")
 
 
-def _toml_value(v: Any) -> str:
+def toml_value(v: Any) -> str:
+    """A value as TOML (as a scenario file or ``--set KEY=VALUE`` reads it)."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, str):
         return json.dumps(v)
     if isinstance(v, list):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
     if isinstance(v, float):
         text = repr(v)
         return text if any(c in text for c in ".en") else text + ".0"

@@ -8,7 +8,6 @@ validated exactly like a scenario file by :mod:`model.scenario`; a mistake is a
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from pathlib import PurePath
@@ -25,6 +24,7 @@ from model.scenario import (
     load_scenario,
     parse_toml_text,
     shipped,
+    toml_value,
 )
 from model.schema import SCHEMA_VERSION
 
@@ -112,17 +112,6 @@ def parse_share_query(query: str) -> tuple[Scenario, str | None]:
     scenario = from_mapping(document, LINK)
     base = document.get("base")
     return scenario, base if isinstance(base, str) else None
-
-
-def toml_value(value: Any) -> str:
-    """A value as TOML, as ``--set KEY=VALUE`` reads it."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, list):
-        return "[" + ",".join(toml_value(v) for v in value) + "]"
-    return repr(value)
 
 
 def _value(raw: str) -> Any:

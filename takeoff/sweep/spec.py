@@ -34,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from model.scenario import MAX_FILE_BYTES, Scenario, ScenarioError, from_mapping
+from model.scenario import Scenario, ScenarioError, from_mapping, read_capped
 from model.schema import BY_KEY, SHARE_KEYS
 
 DESIGNS = ("grid", "random", "lhs", "sobol", "morris")
@@ -185,15 +185,7 @@ def load_sweep(name_or_path: str | Path) -> SweepSpec:
         hint = difflib.get_close_matches(str(name_or_path), list(names), n=1)
         also = f"; did you mean '{hint[0]}'?" if hint else f"; shipped: {', '.join(names)}"
         raise ScenarioError(f"{name_or_path}: no such sweep file or shipped sweep{also}")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{path}: file is {size} bytes; a sweep file is at most "
-                                f"{MAX_FILE_BYTES} bytes")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
-    return parse_sweep_text(text, str(path), stem=path.stem)
+    return parse_sweep_text(read_capped(path, "a sweep file"), str(path), stem=path.stem)
 
 
 def parse_sweep_text(text: str, origin: str, stem: str = "sweep") -> SweepSpec:
