@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from model import metrics
 from model.model import TakeoffModel
 from model.scenario import Scenario
 
@@ -43,5 +42,3 @@ def simulate(scenario: Scenario, lineage_graph: bool = False) -> RunResult:
                 raise FloatingPointError(f"non-finite {name}={value} in week {row[0]}")
     return RunResult(scenario, columns, rows, summary, model)
 
-
-__all__ = ["RunResult", "simulate", "metrics"]

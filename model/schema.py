@@ -213,7 +213,8 @@ PARAMS: tuple[Param, ...] = (
       "follows the frontier: 1 = fixed fraction of frontier physical compute, 0 = fixed "
       "effective compute", 0.0, 1.0, source="Whitfill & Wu (2025) vs Davidson & Eth (2025)"),
     P("experiments.max_wait_weeks", 6, "int", "weeks",
-      "A request waiting this long is served before any smaller one (no starvation)", 1, 520),
+      "A single experiment needing over half the budget reserves it after waiting this long "
+      "(no starvation)", 1, 520),
     # --- frontier ---
     P("frontier.enabled", True, "bool", "", "Big training runs on or off"),
     P("frontier.interval_weeks", 13, "int", "weeks", "Weeks between frontier runs", 1, 520,
