@@ -30,6 +30,7 @@ $(VENV)/.installed: pyproject.toml | python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python -m visualization.assets
+	$(BIN)/python -m model.kernels
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed

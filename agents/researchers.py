@@ -59,7 +59,8 @@ class Researcher(CellAgent):
     @property
     def pipelines(self) -> int:
         """Ideas it has in flight now (rows; an AI row may stand for several copies' ideas)."""
-        return int((self.model.pipelines.owner == self.row).sum())
+        p = self.model.pipelines
+        return int(((p.owner == self.row) & (p.state >= 0)).sum())
 
 
 class HumanResearcher(Researcher):

@@ -94,7 +94,7 @@ def week_scaling(base: str, values: dict, checkpoints: list[int], twin: bool,
             elapsed += _timed_step(model)
             if week in checkpoints:
                 marks.append(elapsed)
-                rows.append(len(model.pipelines))
+                rows.append(int(np.count_nonzero(model.pipelines.state >= 0)))
         runs.append(marks)
         in_flight = rows
     samples = [Sample([r[i] for r in runs]) for i in range(len(checkpoints))]

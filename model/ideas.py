@@ -23,6 +23,7 @@ from operator import itemgetter
 import numpy as np
 
 from model.idea_draws import EMPTY, IdeaQuality, bold_count, draw_few, top_estimates
+from model.kernels import forget_stale, merge_backlogs
 
 __all__ = ["EMPTY", "IdeaBacklog", "IdeaQuality"]
 ID = np.int32  # an idea's entry in a backlog's pool
@@ -131,15 +132,15 @@ class IdeaBacklog:
         cutoff = week - shelf_life
         first_fresh = self._first_born_since(cutoff)
         for shelf in self._shelves.values():
-            if shelf.rows.size:
-                if first_fresh is None:
-                    old = self._pool["born"][shelf.ids] < cutoff
-                else:
-                    old = shelf.ids < first_fresh
-                stale = (shelf.est > EMPTY) & old
-                if stale.any():
-                    shelf.est[stale] = EMPTY
-                    stale_rows[shelf.rows] = stale.any(axis=1)
+            if not shelf.rows.size:
+                continue
+            if first_fresh is not None:
+                forget_stale(shelf.est, shelf.ids, first_fresh, stale_rows, shelf.rows)
+                continue
+            stale = (shelf.est > EMPTY) & (self._pool["born"][shelf.ids] < cutoff)
+            if stale.any():
+                shelf.est[stale] = EMPTY
+                stale_rows[shelf.rows] = stale.any(axis=1)
         g = np.where(count < 1e6, rng.poisson(np.minimum(count, 1e6)), np.round(count))
         rows = np.nonzero((g >= 1.0) | stale_rows)[0]
         if rows.size == 0:
@@ -200,48 +201,22 @@ class IdeaBacklog:
     def _merge(self, rows: np.ndarray, new: dict[str, np.ndarray], scale: float,
                born: float) -> None:
         """Merge new entries into the given rows, keeping each row's best ``capacity``."""
-        est, where = new["est"], new["flat"]
-        m, k = est.shape
-        if where.size == 0 and not m:
+        est = new["est"]
+        if not est.shape[0]:
             return
-        # New ideas carry negative ids (-1 - j for the j-th) until they have survived the cut.
-        ids = np.zeros((m, k), dtype=ID)
-        ids.ravel()[where] = -1 - np.arange(where.size, dtype=ID)
-        self._reserve(where.size)
+        self._reserve(new["flat"].size)
         shelf_of = self._shelf[rows]
         for w, shelf in self._shelves.items():
-            mine = shelf_of == w if len(self._shelves) > 1 else slice(None)
-            local = self._local[rows[mine]]
-            if local.size == 0:
+            pick = (np.flatnonzero(shelf_of == w) if len(self._shelves) > 1
+                    else np.arange(rows.size))
+            if pick.size == 0:
                 continue
-            whole = local.size * 2 > shelf.rows.size
-            if whole:  # most rows change: sort the whole shelf, rows without news stay put
-                new_est = np.full((shelf.rows.size, k), EMPTY)
-                new_est[local] = est[mine]
-                new_ids = np.zeros((shelf.rows.size, k), dtype=ID)
-                new_ids[local] = ids[mine]
-                old_est, old_ids = shelf.est, shelf.ids
-            else:
-                new_est, new_ids = est[mine], ids[mine]
-                old_est, old_ids = shelf.est[local], shelf.ids[local]
-            # Best first over the old entries then the new ones; ties keep that order.
-            both = np.concatenate([old_est, new_est], axis=1)
-            order = np.argsort(-both, axis=1, kind="stable")[:, :w]
-            order += (np.arange(both.shape[0]) * both.shape[1])[:, None]
-            top_est = both.take(order)
-            top_ids = np.concatenate([old_ids, new_ids], axis=1).take(order)
-            fresh = np.flatnonzero(top_ids < 0)
-            if fresh.size:
-                j = -1 - top_ids.ravel()[fresh]
-                first = self._allocate(fresh.size, born)
-                top_ids.ravel()[fresh] = np.arange(first, first + fresh.size, dtype=ID)
-                self._write(first, new, j, scale, born)
-            if whole:
-                shelf.est, shelf.ids = top_est, top_ids
-                shelf.head[:] = 0
-            else:
-                shelf.est[local], shelf.ids[local] = top_est, top_ids
-                shelf.head[local] = 0
+            first = self._top
+            kept = merge_backlogs(shelf.est, shelf.ids, shelf.head, self._local[rows[pick]],
+                                  est, pick, first)
+            if kept.size:
+                self._allocate(kept.size, born)
+                self._write(first, new, kept, scale, born)
 
     def _write(self, first: int, new: dict[str, np.ndarray], j: np.ndarray, scale: float,
                born: float) -> None:

@@ -32,7 +32,8 @@ class PipelineTable:
 
     Each field is a 1-D array (``table.weight``), a view of one row of two preallocated blocks
     (integer and float fields), so adding and dropping rows moves every field at once. A field
-    read before ``append`` or ``keep`` does not follow them: read fields afresh.
+    read before ``append`` or ``keep`` does not follow them: read fields afresh. Rows of ideas
+    that finished (dropped, merged or abandoned) have ``state`` -1 until the table drops them.
     """
 
     def __init__(self):
@@ -138,7 +139,7 @@ class ResearchCycle:
         """Researchers with free slots start their best backlog ideas worth testing."""
         m, wf, pipes = self.model, self.model.workforce, self.pipes
         n_rows = len(wf.kind)
-        in_flight = np.bincount(pipes.owner, minlength=n_rows)
+        in_flight = np.bincount(pipes.owner[pipes.state >= 0], minlength=n_rows)
         wanted = np.maximum(wf.rows_cap - in_flight, 0)
         noise = wf.noise * self.sd
         # Test only ideas whose posterior mean clears the bar: "ruthless prioritization" [07:07].
@@ -265,6 +266,9 @@ class ResearchCycle:
         if stale.any():
             self.model.counts["abandoned"] += float(p.weight[stale].sum())
             p.state[stale] = -1
-        alive = self.pipes.state >= 0
-        if not alive.all():
-            self.pipes.keep(alive)
+        # Finished rows are dropped once they are an eighth of the table: moving every field of
+        # every row each week cost more than the rest of the week in a lab of 10,000. Until
+        # then they sit inert (state -1), and no phase reads a row by its position alone.
+        alive = p.state >= 0
+        if 8 * (alive.size - np.count_nonzero(alive)) > alive.size:
+            p.keep(alive)

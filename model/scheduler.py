@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.kernels import fair_starts
 from model.pipelines import QUEUED, RUNNING
 
+REACH = 256  # requests ordered at least, ahead of the walk
 MAX_STRETCHES = 8  # stretches of the walk done at once before walking one request at a time
 SHORT_WALK = 256  # requests left that are walked one at a time (numpy calls cost more)
 
@@ -52,6 +54,7 @@ class ExperimentScheduler:
         self.decay = 0.5 ** (1.0 / max(self.interval, 1))
         self._history = np.zeros(0)
         self.copies_per_share = s.ai.copies_per_share
+        self.reach = REACH  # how far ahead to order the queue; follows how far the walk goes
 
     def prices(self) -> np.ndarray:
         """Physical compute (H100e-weeks) of one experiment at each rung this week."""
@@ -70,7 +73,6 @@ class ExperimentScheduler:
         queued = np.flatnonzero(state == QUEUED)
         granted = np.empty(0, dtype=np.int64)
         if queued.size and free > 0:
-            queued = queued[self._order(queued, prices)]
             rung, weight, owner = p.rung[queued], p.weight[queued], p.owner[queued]
             unit = prices[rung] / np.maximum(self.run_weeks[rung], 1.0)
             # A single experiment too big for the whole budget runs stretched; a group of ideas
@@ -84,7 +86,16 @@ class ExperimentScheduler:
                 quantum = budget * shares[owner] / claim
             else:
                 quantum = np.full(queued.size, np.inf)
-            granted = self._walk(queued, unit, want, group, free, budget, quantum)
+            whole = ~group | (want <= quantum)  # may be granted in one piece
+            # Singles that would reserve the budget if skipped; groups are split instead.
+            waited = m.week - p.submitted[queued]
+            event = group | ((waited >= self.max_wait) & (want > 0.5 * budget))
+            # Any other single request needing more than is free now is skipped wherever it
+            # stands (free compute only falls): only the rest are ordered and walked.
+            walk = np.flatnonzero((whole & (want <= free)) | event)
+            keys = tuple(k[walk] for k in self._keys(queued, prices))
+            cols = tuple(x[walk] for x in (queued, unit, want, group, quantum, event))
+            granted = self._walk_in_order(keys, cols, free)
             self._start(granted, prices)
         state = p.state
         running = state == RUNNING
@@ -100,13 +111,48 @@ class ExperimentScheduler:
         m.compute.record(min(self.used, budget), budget, wanted)
         m.counts["experiment_compute"] += float(np.sum(p.draw[granted]))
 
-    def _walk(self, idx, unit, want, group, free, budget, quantum) -> np.ndarray:
+    def _walk_in_order(self, keys, cols, free: float) -> np.ndarray:
+        """Order the requests and walk them, ordering only as far ahead as the walk goes.
+
+        The budget usually runs out within the first few hundred requests of a queue of
+        thousands, so the queue is ordered in prefixes: the requests whose major key is among
+        the ``reach`` smallest (ties included, so a prefix is exactly the start of the whole
+        order), then the next ones only if the walk gets past them. What is granted is the same
+        as walking the whole ordered queue.
+        """
+        unit, want = cols[1], cols[2]
+        fit = np.minimum(want, unit)  # least compute a request can run on
+        left = np.arange(keys[0].size)
+        granted, walked = [], 0
+        while left.size:
+            major = keys[-1][left]
+            if left.size > 2 * self.reach:
+                cut = np.partition(major, self.reach - 1)[self.reach - 1]
+                now = major <= cut
+                ahead, left = left[now], left[~now]
+            else:
+                ahead, left = left, left[:0]
+            ahead = ahead[lexsort(tuple(k[ahead] for k in keys))]
+            rest_min = float(fit[left].min()) if left.size else np.inf
+            idx, unit_a, want_a, group, quantum, event = (x[ahead] for x in cols)
+            got, free, more, pos = self._walk(idx, unit_a, want_a, group, free, quantum, event,
+                                              rest_min)
+            granted.append(got)
+            walked += pos
+            if not more:
+                break
+        # Order next week about twice as far as this week's walk went.
+        self.reach = max(REACH, 2 * walked)
+        return np.concatenate(granted) if granted else np.empty(0, dtype=np.int64)
+
+    def _walk(self, idx, unit, want, group, free, quantum, event, rest_min=np.inf):
         """Walk the requests in order, granting what fits and skipping what does not (backfill).
 
         A group that does not fit runs the whole number of its ideas that fit (under ``fair``, at
         most its claimant's share of the budget, or one experiment), the rest waiting. A single
         experiment that needs more than half the budget and has waited ``max_wait_weeks``
-        reserves it: nothing behind runs until it fits. The walk ends as soon as nothing left
+        (an ``event``) reserves it: nothing behind runs until it fits. The walk ends as soon as
+        nothing left, here or in requests after these (the least of which needs ``rest_min``),
         could fit.
 
         The walk is sequential, but long stretches of it are not: between two events (a group
@@ -116,28 +162,22 @@ class ExperimentScheduler:
         result is the same, to the bit, as walking one request at a time.
 
         Returns:
-            The granted rows, in walk order.
+            The granted rows in walk order, the compute still free, whether the walk would go
+            on past these requests, and how many of them it passed.
 
         """
-        p = self.model.cycle.pipes
-        waited = self.model.week - p.submitted[idx]
-        whole = ~group | (want <= quantum)  # may be granted in one piece
-        # Singles that would reserve the budget if skipped; groups are split instead.
-        event = group | ((waited >= self.max_wait) & (want > 0.5 * budget))
-        # Any other single request needing more than is free now is skipped wherever it stands
-        # (free compute only falls): walk the rest.
-        walk = np.flatnonzero((whole & (want <= free)) | event)
-        idx, unit, want, group, quantum, whole, event = (
-            x[walk] for x in (idx, unit, want, group, quantum, whole, event))
+        whole = ~group | (want <= quantum)
         n = idx.size
-        smallest_after = np.minimum.accumulate(np.minimum(want, unit)[::-1])[::-1]
+        smallest_after = np.minimum(
+            np.minimum.accumulate(np.minimum(want, unit)[::-1])[::-1], rest_min)
         granted: list[np.ndarray] = []
         pos, stretches = 0, 0
         while pos < n and free >= smallest_after[pos]:
             stretches += 1
             if stretches > MAX_STRETCHES or n - pos <= SHORT_WALK:  # one at a time is faster
-                granted.append(self._walk_each(idx, unit, want, group, free, quantum, event,
-                                               smallest_after, pos))
+                got, free, pos = self._walk_each(idx, unit, want, group, free, quantum, event,
+                                                 smallest_after, pos)
+                granted.append(got)
                 break
             cand = np.flatnonzero(whole[pos:] & (want[pos:] <= free)) + pos
             left = np.subtract.accumulate(np.concatenate(([free], want[cand])))
@@ -154,6 +194,7 @@ class ExperimentScheduler:
                 granted.append(idx[cand[:k]])
                 free = float(left[k])
                 if not group[e]:  # a long-waiting big experiment reserves the budget
+                    pos = -1
                     break
                 fits_e = float(np.floor(min(free, max(quantum[e], unit[e])) / unit[e]))
                 if fits_e >= 1.0:
@@ -166,15 +207,19 @@ class ExperimentScheduler:
                 granted.append(idx[cand[:fail]])
                 free = float(left[fail])
                 pos = stop + 1
-        return np.concatenate(granted) if granted else np.empty(0, dtype=np.int64)
+        out = np.concatenate(granted) if granted else np.empty(0, dtype=np.int64)
+        if pos < 0:  # reserved
+            return out, free, False, n
+        return out, free, pos >= n and free >= rest_min, pos
 
     def _walk_each(self, idx, unit, want, group, free, quantum, event, smallest_after,
-                   start) -> np.ndarray:
-        """The walk from position ``start`` on, one request at a time."""
+                   start) -> tuple[np.ndarray, float, int]:
+        """The walk from position ``start`` on, one request at a time; where it stopped."""
         want_l, unit_l, group_l = want.tolist(), unit.tolist(), group.tolist()
         quantum_l, event_l, smallest_l = quantum.tolist(), event.tolist(), smallest_after.tolist()
         idx_l = idx.tolist()
         granted = []
+        i = start
         for i in range(start, len(idx_l)):
             if free < smallest_l[i]:
                 break
@@ -189,8 +234,10 @@ class ExperimentScheduler:
                     granted.append(row)
                     free -= fits * unit_l[i]
             elif event_l[i]:  # a long-waiting big experiment reserves the budget
-                break
-        return np.array(granted, dtype=np.int64)
+                return np.array(granted, dtype=np.int64), free, -1
+        else:
+            i = len(idx_l)
+        return np.array(granted, dtype=np.int64), free, i
 
     def advance(self) -> np.ndarray:
         """Run experiments for a week; return each pipeline's time left over this week."""
@@ -226,34 +273,26 @@ class ExperimentScheduler:
 
     def _order(self, queued: np.ndarray, prices: np.ndarray | None = None) -> np.ndarray:
         """Order of the queued requests under the policy (a permutation of ``queued``)."""
+        return lexsort(self._keys(queued, prices))
+
+    def _keys(self, queued: np.ndarray, prices: np.ndarray | None = None) -> tuple:
+        """Sort keys of the queued requests under the policy, as ``np.lexsort`` takes them."""
         p = self.model.cycle.pipes
         prices = self.prices() if prices is None else prices
         submitted = p.submitted[queued]
         if self.policy == "fifo":
-            return lexsort((p.idea[queued], submitted))
+            return (p.idea[queued], submitted)
         if self.policy == "value":
             to_go = np.cumsum(prices[::-1])[::-1]  # compute from rung k to the top
             per_compute = (np.maximum(p.mean[queued], 0.0) * p.scale[queued]
                            / to_go[p.rung[queued]])
-            return lexsort((submitted, -per_compute))
+            return (submitted, -per_compute)
         # fair: a request's virtual start time is its claimant's recent use plus its earlier
         # queued requests, per share; the least-served claimant's oldest request goes first.
         self._grow_history()
-        owner = p.owner[queued]
-        by_owner = lexsort((submitted, owner))
-        want = (prices[p.rung[queued]] * p.weight[queued])[by_owner]
-        cum = np.cumsum(want)
-        sorted_owner = owner[by_owner]
-        # Where each claimant's requests begin (what np.searchsorted(side="left") gives).
-        new_owner = np.empty(sorted_owner.size, dtype=bool)
-        new_owner[0] = True
-        np.not_equal(sorted_owner[1:], sorted_owner[:-1], out=new_owner[1:])
-        first = np.maximum.accumulate(np.where(new_owner, np.arange(sorted_owner.size), 0))
-        start = np.empty(queued.size)
-        start[by_owner] = ((self._history[sorted_owner]
-                            + cum - want - np.where(first > 0, cum[first - 1], 0.0))
-                           / self.shares()[sorted_owner])
-        return lexsort((submitted, start))
+        want = prices[p.rung[queued]] * p.weight[queued]
+        start = fair_starts(p.owner[queued], submitted, want, self._history, self.shares())
+        return (submitted, start)
 
     def _split(self, i: int, fits: float) -> None:
         """Run ``fits`` of row i's ideas now; the rest stay queued as a row of their own."""

@@ -148,12 +148,31 @@ def test_walking_the_queue_in_stretches_grants_what_one_at_a_time_grants(monkeyp
         budget = float(rng.choice([5.0, 30.0, 300.0]))
         want = np.where(weight > 1, unit * weight, np.minimum(unit, budget))
         quantum = budget * rng.random(n) if rng.random() < 0.5 else np.full(n, np.inf)
-        args = (rng.permutation(n), unit, want, weight > 1, budget * rng.random(), budget,
-                quantum)
+        event = (weight > 1) | ((rng.random(n) < 0.05) & (want > 0.5 * budget))
+        rest_min = float(rng.choice([np.inf, 0.5, 5.0]))
+        args = (rng.permutation(n), unit, want, weight > 1, budget * rng.random(), quantum,
+                event, rest_min)
         walked = []
         for short in (0, 10**9):  # in stretches only, then one request at a time
             monkeypatch.setattr(scheduler, "SHORT_WALK", short)
             monkeypatch.setattr(scheduler, "MAX_STRETCHES", 10**9)
             m = copy.deepcopy(lab)
-            walked.append((m.scheduler._walk(*args).tolist(), m.pipelines.weight.tolist()))
+            got, free, more, pos = m.scheduler._walk(*args)
+            walked.append((got.tolist(), free, more, m.pipelines.weight.tolist()))
         assert walked[0] == walked[1]
+
+
+@pytest.mark.parametrize("policy", ["fair", "value", "fifo"])
+def test_ordering_the_queue_ahead_of_the_walk_grants_what_ordering_it_all_grants(
+        monkeypatch, policy):
+    from model import scheduler
+
+    def frame(reach):
+        monkeypatch.setattr(scheduler, "REACH", reach)
+        s = load_scenario("compute_bound").replace({
+            "humans.count": 60, "run.burn_in_weeks": 10, "run.weeks": 80, "run.seed": 3,
+            "policy.scheduler": policy})
+        result = simulate(s)
+        return result.rows, result.summary
+
+    assert frame(1) == frame(10**9)

@@ -147,7 +147,7 @@ def test_astronomical_idea_counts_do_not_overflow():
 def test_only_ideas_clearing_the_bar_are_tested(humans_run):
     m = humans_run
     p = m.pipelines
-    fresh = p.rung == 0
+    fresh = (p.rung == 0) & (p.state >= 0)  # rows of finished ideas (-1) are dropped lazily
     # posterior means of ideas in flight at the first rung all cleared the promote threshold
     assert (p.mean[fresh & (p.state != 3)] >= m.settings.ideas.promote_threshold - 1e-9).all()
 

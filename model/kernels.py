@@ -1,0 +1,178 @@
+"""Compiled inner loops of the research cycle (numba), over the model's own arrays.
+
+Each kernel does, row by row, what a chain of numpy calls did over whole arrays, with the same
+result to the bit: the numpy calls' fixed cost (a few microseconds each, hundreds a week) was most
+of a week at 1,000 researchers, and sorting whole backlogs to merge a few new ideas was most of it
+at 10,000. No kernel draws random numbers: draws stay with the model's generator, in the same
+order. Kernels are compiled on first use and cached next to this file (``make`` compiles them at
+install, ``python -m model.kernels``); ``NUMBA_DISABLE_JIT=1`` runs them as plain Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def merge_backlogs(est, ids, head, local, new_est, pick, first):  # pragma: no cover - compiled
+    """Merge new estimates into sorted backlog rows, keeping each row's best ``width``.
+
+    The same as a stable descending sort of each row's old entries followed by its new ones
+    (old first on ties), cut to the row's width, with empty slots last.
+
+    Args:
+        est: (rows, width) estimates of a shelf, best first after each row's taken head; -inf
+            marks an empty slot. Written in place for the merged rows.
+        ids: (rows, width) pool entries aligned with ``est``. Written in place; a new idea that
+            survives the cut gets entry ``first``, ``first + 1``, ... in row-major order.
+        head: Taken entries at the front of each row: reset to 0 for the merged rows.
+        local: Shelf rows to merge, ascending.
+        new_est: (m, k) new estimates in draw order, -inf past each row's ideas; ideas are
+            numbered row-major over all m rows.
+        pick: Row of ``new_est`` for each of ``local``.
+        first: Pool entry of the first new idea kept.
+
+    Returns:
+        The number (in ``new_est``'s numbering) of each new idea kept, in pool order.
+
+    """
+    m, k = new_est.shape
+    width = est.shape[1]
+    number = np.empty(m, dtype=np.int64)  # number of the first idea of each new row
+    count = 0
+    for r in range(m):
+        number[r] = count
+        for c in range(k):
+            if new_est[r, c] > -np.inf:
+                count += 1
+    kept = np.empty(min(count, local.size * width), dtype=np.int64)
+    n_kept = 0
+    old_e = np.empty(width)
+    old_i = np.empty(width, dtype=ids.dtype)
+    new_e = np.empty(k)
+    new_j = np.empty(k, dtype=np.int64)
+    for t in range(local.size):
+        row, r = local[t], pick[t]
+        n_old = 0
+        for c in range(width):
+            if est[row, c] > -np.inf:
+                old_e[n_old] = est[row, c]
+                old_i[n_old] = ids[row, c]
+                n_old += 1
+        # New ideas of the row, stably sorted best first (a handful: insertion sort).
+        n_new = 0
+        j = number[r]
+        for c in range(k):
+            x = new_est[r, c]
+            if x > -np.inf:
+                pos = n_new
+                while pos > 0 and new_e[pos - 1] < x:
+                    new_e[pos] = new_e[pos - 1]
+                    new_j[pos] = new_j[pos - 1]
+                    pos -= 1
+                new_e[pos] = x
+                new_j[pos] = j
+                n_new += 1
+                j += 1
+        a = b = 0
+        for c in range(width):
+            if a < n_old and (b >= n_new or old_e[a] >= new_e[b]):
+                est[row, c] = old_e[a]
+                ids[row, c] = old_i[a]
+                a += 1
+            elif b < n_new:
+                est[row, c] = new_e[b]
+                ids[row, c] = first + n_kept
+                kept[n_kept] = new_j[b]
+                n_kept += 1
+                b += 1
+            else:
+                est[row, c] = -np.inf
+                ids[row, c] = 0
+        head[row] = 0
+    return kept[:n_kept]
+
+
+@njit(cache=True, nogil=True)
+def forget_stale(est, ids, first_fresh, stale_rows, rows):  # pragma: no cover - compiled
+    """Empty the slots of ideas that entered the pool before ``first_fresh``; flag their rows.
+
+    Args:
+        est: (rows, width) estimates of a shelf; stale slots are set to -inf in place.
+        ids: Pool entries aligned with ``est`` (pool order is birth order).
+        first_fresh: First pool entry of an idea still fresh.
+        stale_rows: Flags over the whole backlog, set in place for rows that lost an idea.
+        rows: The backlog row of each shelf row.
+
+    """
+    n, width = est.shape
+    for r in range(n):
+        for c in range(width):
+            if ids[r, c] < first_fresh and est[r, c] > -np.inf:
+                est[r, c] = -np.inf
+                stale_rows[rows[r]] = True
+
+
+@njit(cache=True, nogil=True)
+def fair_starts(owner, submitted, want, history, shares):  # pragma: no cover - compiled
+    """Virtual start time of each queued request under fair share.
+
+    A claimant's requests are taken oldest first (ties by position); a request starts once its
+    claimant's recent use plus its earlier requests are served, per share. The same as a stable
+    sort by (owner, submitted), a running sum of ``want`` over that order, and each claimant's
+    sum before its first request taken off, in that order of operations.
+
+    Args:
+        owner: Claimant (researcher row) of each request.
+        submitted: Week each request was queued.
+        want: Compute each request needs.
+        history: Recent use per claimant.
+        shares: Fair-share claim per claimant.
+
+    Returns:
+        The start of each request, aligned with the inputs.
+
+    """
+    n = owner.size
+    # Counting sort by owner (stable), then each owner's few requests by week (insertion, stable).
+    count = np.zeros(history.size + 1, dtype=np.int64)
+    for i in range(n):
+        count[owner[i] + 1] += 1
+    for o in range(history.size):
+        count[o + 1] += count[o]
+    order = np.empty(n, dtype=np.int64)
+    fill = count[:-1].copy()
+    for i in range(n):
+        o = owner[i]
+        pos = fill[o]
+        while pos > count[o] and submitted[order[pos - 1]] > submitted[i]:
+            order[pos] = order[pos - 1]
+            pos -= 1
+        order[pos] = i
+        fill[o] += 1
+    start = np.empty(n)
+    cum = 0.0
+    before = 0.0  # running sum before the current claimant's first request
+    for t in range(n):
+        i = order[t]
+        o = owner[i]
+        if t == 0 or owner[order[t - 1]] != o:
+            before = cum if t > 0 else 0.0
+        cum += want[i]
+        start[i] = (history[o] + cum - want[i] - before) / shares[o]
+    return start
+
+
+def compile_all() -> None:
+    """Compile (or load from the cache) every kernel, on tiny inputs."""
+    est = np.full((2, 3), -np.inf)
+    ids = np.zeros((2, 3), dtype=np.int32)
+    rows = np.arange(2, dtype=np.int64)
+    merge_backlogs(est, ids, np.zeros(2, dtype=np.int64), rows, np.zeros((2, 2)), rows, 1)
+    forget_stale(est, ids, 1, np.zeros(2, dtype=bool), rows)
+    fair_starts(rows, np.zeros(2), np.ones(2), np.zeros(2), np.ones(2))
+
+
+if __name__ == "__main__":
+    compile_all()
