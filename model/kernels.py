@@ -164,6 +164,47 @@ def fair_starts(owner, submitted, want, history, shares):  # pragma: no cover - 
     return start
 
 
+@njit(cache=True, nogil=True)
+def walk_queue(unit, want, group, quantum, event, free, rest_min):  # pragma: no cover - compiled
+    """Walk ordered requests, granting what fits and skipping what does not (backfill).
+
+    A single request is granted whole if it fits. A group that does not fit whole runs the whole
+    number of its ideas that fit (at most ``max(quantum, unit)`` of compute); an ``event`` single
+    that does not fit reserves the budget: the walk ends there. The walk also ends as soon as
+    nothing left, here or after these requests (the least of which needs ``rest_min``), fits.
+
+    Returns:
+        Positions granted in walk order, the ideas each runs (0 where granted whole), the compute
+        still free, whether the walk would go on past these requests, and how far it went.
+
+    """
+    n = want.size
+    smallest = np.empty(n + 1)  # least compute any request from position i on can run with
+    smallest[n] = rest_min
+    for i in range(n - 1, -1, -1):
+        smallest[i] = min(smallest[i + 1], min(want[i], unit[i]))
+    granted = np.empty(n, dtype=np.int64)
+    split = np.zeros(n)
+    g = 0
+    for i in range(n):
+        if free < smallest[i]:
+            return granted[:g], split[:g], free, False, i
+        if want[i] <= free and (not group[i] or want[i] <= quantum[i]):
+            granted[g] = i
+            g += 1
+            free -= want[i]
+        elif group[i]:
+            fits = np.floor(min(free, max(quantum[i], unit[i])) / unit[i])
+            if fits >= 1.0:
+                granted[g] = i
+                split[g] = fits
+                g += 1
+                free -= fits * unit[i]
+        elif event[i]:
+            return granted[:g], split[:g], free, False, n
+    return granted[:g], split[:g], free, free >= rest_min, n
+
+
 def compile_all() -> None:
     """Compile (or load from the cache) every kernel, on tiny inputs."""
     est = np.full((2, 3), -np.inf)
@@ -172,6 +213,8 @@ def compile_all() -> None:
     merge_backlogs(est, ids, np.zeros(2, dtype=np.int64), rows, np.zeros((2, 2)), rows, 1)
     forget_stale(est, ids, 1, np.zeros(2, dtype=bool), rows)
     fair_starts(rows, np.zeros(2), np.ones(2), np.zeros(2), np.ones(2))
+    flags = np.zeros(2, dtype=np.bool_)
+    walk_queue(np.ones(2), np.ones(2), flags, np.ones(2), flags, 1.0, np.inf)
 
 
 if __name__ == "__main__":

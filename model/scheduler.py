@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.kernels import fair_starts
+from model.kernels import fair_starts, walk_queue
 from model.pipelines import QUEUED, RUNNING
 
 REACH = 256  # requests ordered at least, ahead of the walk
-MAX_STRETCHES = 8  # stretches of the walk done at once before walking one request at a time
-SHORT_WALK = 256  # requests left that are walked one at a time (numpy calls cost more)
 
 
 class ExperimentScheduler:
@@ -153,91 +151,20 @@ class ExperimentScheduler:
         experiment that needs more than half the budget and has waited ``max_wait_weeks``
         (an ``event``) reserves it: nothing behind runs until it fits. The walk ends as soon as
         nothing left, here or in requests after these (the least of which needs ``rest_min``),
-        could fit.
-
-        The walk is sequential, but long stretches of it are not: between two events (a group
-        that must be split, a reservation, a request that no longer fits) every request that
-        fits is granted and the budget left falls by each grant in turn. Each stretch is done
-        at once; free compute is subtracted grant by grant (``np.subtract.accumulate``), so the
-        result is the same, to the bit, as walking one request at a time.
+        could fit. The walk itself is compiled (``model.kernels.walk_queue``); groups are split
+        after it, in walk order.
 
         Returns:
             The granted rows in walk order, the compute still free, whether the walk would go
             on past these requests, and how many of them it passed.
 
         """
-        whole = ~group | (want <= quantum)
-        n = idx.size
-        smallest_after = np.minimum(
-            np.minimum.accumulate(np.minimum(want, unit)[::-1])[::-1], rest_min)
-        granted: list[np.ndarray] = []
-        pos, stretches = 0, 0
-        while pos < n and free >= smallest_after[pos]:
-            stretches += 1
-            if stretches > MAX_STRETCHES or n - pos <= SHORT_WALK:  # one at a time is faster
-                got, free, pos = self._walk_each(idx, unit, want, group, free, quantum, event,
-                                                 smallest_after, pos)
-                granted.append(got)
-                break
-            cand = np.flatnonzero(whole[pos:] & (want[pos:] <= free)) + pos
-            left = np.subtract.accumulate(np.concatenate(([free], want[cand])))
-            fits = want[cand] <= left[:-1]
-            fail = cand.size if fits.all() else int(np.argmin(fits))
-            stop = int(cand[fail]) if fail < cand.size else n - 1
-            ev = np.flatnonzero(event[pos:stop + 1]) + pos
-            if ev.size and cand.size:  # events that are not granted candidates
-                before = np.searchsorted(cand, ev)
-                ev = ev[(before >= fail) | (cand[np.minimum(before, cand.size - 1)] != ev)]
-            if ev.size:
-                e = int(ev[0])
-                k = int(np.searchsorted(cand, e))  # candidates before e, all granted
-                granted.append(idx[cand[:k]])
-                free = float(left[k])
-                if not group[e]:  # a long-waiting big experiment reserves the budget
-                    pos = -1
-                    break
-                fits_e = float(np.floor(min(free, max(quantum[e], unit[e])) / unit[e]))
-                if fits_e >= 1.0:
-                    row = int(idx[e])
-                    self._split(row, fits_e)
-                    granted.append(np.array([row]))
-                    free -= fits_e * float(unit[e])
-                pos = e + 1
-            else:
-                granted.append(idx[cand[:fail]])
-                free = float(left[fail])
-                pos = stop + 1
-        out = np.concatenate(granted) if granted else np.empty(0, dtype=np.int64)
-        if pos < 0:  # reserved
-            return out, free, False, n
-        return out, free, pos >= n and free >= rest_min, pos
-
-    def _walk_each(self, idx, unit, want, group, free, quantum, event, smallest_after,
-                   start) -> tuple[np.ndarray, float, int]:
-        """The walk from position ``start`` on, one request at a time; where it stopped."""
-        want_l, unit_l, group_l = want.tolist(), unit.tolist(), group.tolist()
-        quantum_l, event_l, smallest_l = quantum.tolist(), event.tolist(), smallest_after.tolist()
-        idx_l = idx.tolist()
-        granted = []
-        i = start
-        for i in range(start, len(idx_l)):
-            if free < smallest_l[i]:
-                break
-            row = idx_l[i]
-            if want_l[i] <= free and (not group_l[i] or want_l[i] <= quantum_l[i]):
-                granted.append(row)
-                free -= want_l[i]
-            elif group_l[i]:
-                fits = float(np.floor(min(free, max(quantum_l[i], unit_l[i])) / unit_l[i]))
-                if fits >= 1.0:
-                    self._split(row, fits)
-                    granted.append(row)
-                    free -= fits * unit_l[i]
-            elif event_l[i]:  # a long-waiting big experiment reserves the budget
-                return np.array(granted, dtype=np.int64), free, -1
-        else:
-            i = len(idx_l)
-        return np.array(granted, dtype=np.int64), free, i
+        at, split, free, more, pos = walk_queue(unit, want, group, quantum, event, free,
+                                                rest_min)
+        rows = idx[at]
+        for k in np.flatnonzero(split).tolist():
+            self._split(int(rows[k]), float(split[k]))
+        return rows, free, more, pos
 
     def advance(self) -> np.ndarray:
         """Run experiments for a week; return each pipeline's time left over this week."""

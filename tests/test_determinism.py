@@ -126,40 +126,44 @@ def test_fast_lexsort_orders_exactly_like_numpy():
             assert np.array_equal(lexsort(keys), np.lexsort(keys))
 
 
-def test_walking_the_queue_in_stretches_grants_what_one_at_a_time_grants(monkeypatch):
-    import copy
+def _walk_plainly(unit, want, group, quantum, event, free, rest_min):
+    """The scheduler's walk as its rules state it, one request at a time, in plain Python."""
+    granted, split = [], []
+    for i in range(len(want)):
+        if free < min([rest_min] + [min(w, u) for w, u in zip(want[i:], unit[i:], strict=True)]):
+            return granted, split, free, False
+        if want[i] <= free and (not group[i] or want[i] <= quantum[i]):
+            granted.append(i)
+            split.append(0.0)
+            free -= want[i]
+        elif group[i]:
+            fits = float(np.floor(min(free, max(quantum[i], unit[i])) / unit[i]))
+            if fits >= 1.0:
+                granted.append(i)
+                split.append(fits)
+                free -= fits * unit[i]
+        elif event[i]:  # a long-waiting big experiment reserves the budget
+            return granted, split, free, False
+    return granted, split, free, free >= rest_min
 
-    from model import scheduler
-    from model.model import TakeoffModel
-    from model.pipelines import QUEUED
+
+def test_the_compiled_walk_grants_what_the_plain_walk_grants():
+    from model.kernels import walk_queue
 
     rng = np.random.default_rng(1)
-    lab = TakeoffModel(load_scenario("baseline").replace({"humans.count": 20,
-                                                          "run.burn_in_weeks": 0}),
-                       twin=False, lineage_graph=False)
-    for _ in range(60):
-        n = int(rng.integers(1, 1200))
-        weight = np.where(rng.random(n) < 0.3, rng.integers(2, 50, n) + 0.5, 1.0)
-        lab.pipelines.keep(np.zeros(len(lab.pipelines), dtype=bool))
-        lab.pipelines.append(owner=rng.integers(0, 36, n), rung=rng.integers(0, 3, n),
-                             state=QUEUED, weight=weight, idea=np.arange(n),
-                             submitted=rng.integers(-10, 1, n).astype(float))
+    for _ in range(300):
+        n = int(rng.integers(0, 300))
+        group = rng.random(n) < 0.3
+        weight = np.where(group, rng.integers(2, 50, n) + 0.5, 1.0)
         unit = rng.choice([0.5, 1.0, 2.0, 7.0, 20.0], n)
         budget = float(rng.choice([5.0, 30.0, 300.0]))
-        want = np.where(weight > 1, unit * weight, np.minimum(unit, budget))
+        want = np.where(group, unit * weight, np.minimum(unit, budget))
         quantum = budget * rng.random(n) if rng.random() < 0.5 else np.full(n, np.inf)
-        event = (weight > 1) | ((rng.random(n) < 0.05) & (want > 0.5 * budget))
-        rest_min = float(rng.choice([np.inf, 0.5, 5.0]))
-        args = (rng.permutation(n), unit, want, weight > 1, budget * rng.random(), quantum,
-                event, rest_min)
-        walked = []
-        for short in (0, 10**9):  # in stretches only, then one request at a time
-            monkeypatch.setattr(scheduler, "SHORT_WALK", short)
-            monkeypatch.setattr(scheduler, "MAX_STRETCHES", 10**9)
-            m = copy.deepcopy(lab)
-            got, free, more, pos = m.scheduler._walk(*args)
-            walked.append((got.tolist(), free, more, m.pipelines.weight.tolist()))
-        assert walked[0] == walked[1]
+        event = group | ((rng.random(n) < 0.05) & (want > 0.5 * budget))
+        args = (unit, want, group, quantum, event, budget * rng.random(),
+                float(rng.choice([np.inf, 0.5, 5.0])))
+        at, split, free, more, _ = walk_queue(*args)
+        assert (at.tolist(), split.tolist(), free, more) == _walk_plainly(*args)
 
 
 @pytest.mark.parametrize("policy", ["fair", "value", "fifo"])
