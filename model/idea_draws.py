@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
+from model.kernels import few_ideas
+
 EMPTY = -np.inf  # the estimate of an empty backlog slot
 
 
@@ -79,21 +81,14 @@ def draw_few(rng, quality, g, noise, h, parent_u):
     (``EMPTY`` past each row's count), the flat positions of the ideas in it and, for those ideas
     only, their true effects, class spreads and taste-noise draws (in units of the row's noise).
     """
-    n, width = g.size, max(int(g.max()), 1)
     counts = g.astype(np.int64)
     total = int(counts.sum())
-    row = np.repeat(np.arange(n), counts)
-    starts = np.cumsum(counts) - counts
-    flat = row * width + (np.arange(total) - starts[row])
-    bold = rng.random(total) < quality.p_bold
+    uniform = rng.random(total)  # bold or ordinary
     normal = rng.standard_normal(total)
     appeal = rng.standard_normal(total)
-    mu = np.where(bold, quality.mu_bold, quality.mu_ord)
-    sd = np.where(bold, quality.sd_bold, quality.sd_ord)
-    h = h[row, 0]
-    z = mu + h * sd * parent_u[row] + sd * np.sqrt(1.0 - h**2) * normal
-    est = np.full((n, width), EMPTY)
-    est.ravel()[flat] = z + noise[row] * appeal
+    est, flat, z, sd = few_ideas(counts, uniform, normal, appeal, quality.p_bold,
+                                 quality.mu_bold, quality.sd_bold, quality.mu_ord,
+                                 quality.sd_ord, noise, np.ascontiguousarray(h[:, 0]), parent_u)
     return est, flat, z, sd, appeal
 
 

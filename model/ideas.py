@@ -23,7 +23,7 @@ from operator import itemgetter
 import numpy as np
 
 from model.idea_draws import EMPTY, IdeaQuality, bold_count, draw_few, top_estimates
-from model.kernels import forget_stale, merge_backlogs
+from model.kernels import forget_stale, merge_backlogs, take_best
 
 __all__ = ["EMPTY", "IdeaBacklog", "IdeaQuality"]
 ID = np.int32  # an idea's entry in a backlog's pool
@@ -257,12 +257,15 @@ class IdeaBacklog:
         for shelf in self._shelves.values():
             held[shelf.ids[shelf.est > EMPTY]] = True
         held[0] = False
-        below = np.cumsum(held)  # new entry of a kept idea; entries kept below any entry
+        below = np.cumsum(held, dtype=ID)  # new entry of a kept idea; entries kept below any
         keep = np.flatnonzero(held)
         # Room for months of new ideas: a clean-up like this one every few months at most.
         slots = sum(shelf.est.size for shelf in self._shelves.values())
         new_size = max(size, 3 * (1 + keep.size + n), 4 * slots)
         for f, old in self._pool.items():
+            if new_size == size:  # in place: fresh memory costs more than the copy
+                old[1:1 + keep.size] = old[keep]
+                continue
             pool = np.zeros(new_size, dtype=old.dtype)
             pool[0] = old[0]
             pool[1:1 + keep.size] = old[keep]
@@ -283,30 +286,15 @@ class IdeaBacklog:
 
         """
         rows, est, ids = [], [], []
+        wanted = np.asarray(wanted, dtype=np.int64)
+        min_estimate = np.asarray(min_estimate, dtype=np.float64)
         for shelf in self._shelves.values():
-            if shelf.rows.size == 0:
-                continue
-            want = wanted[shelf.rows]
-            k = int(min(want.max(), shelf.width))
-            if k <= 0:
-                continue
-            cols = shelf.head[:, None] + np.arange(k)[None, :]
-            inside = cols < shelf.width
-            cols = np.minimum(cols, shelf.width - 1)
-            r = np.arange(shelf.rows.size)[:, None]
-            e = shelf.est[r, cols]
-            # Rows are sorted best first, so what is taken is a prefix of each row.
-            ok = (inside & (np.arange(k)[None, :] < want[:, None])
-                  & (e >= min_estimate[shelf.rows][:, None]) & (e > EMPTY))
-            hit_r, hit_k = np.nonzero(ok)
-            if hit_r.size == 0:
-                continue
-            c = cols[hit_r, hit_k]
-            rows.append(shelf.rows[hit_r])
-            est.append(e[hit_r, hit_k])
-            ids.append(shelf.ids[hit_r, c])
-            shelf.est[hit_r, c] = EMPTY
-            shelf.head += ok.sum(axis=1)
+            if shelf.rows.size:
+                r, e, i = take_best(shelf.est, shelf.ids, shelf.head, shelf.rows, wanted,
+                                    min_estimate)
+                rows.append(r)
+                est.append(e)
+                ids.append(i)
         if len(rows) > 1:
             order = np.argsort(np.concatenate(rows), kind="stable")
             rows, est, ids = ([np.concatenate(x)[order]] for x in (rows, est, ids))

@@ -19,7 +19,9 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first):  # pragma: no c
     """Merge new estimates into sorted backlog rows, keeping each row's best ``width``.
 
     The same as a stable descending sort of each row's old entries followed by its new ones
-    (old first on ties), cut to the row's width, with empty slots last.
+    (old first on ties), cut to the row's width, with empty slots last. Only the part of a row
+    from its first change on (an empty slot, or a new idea better than the old one there) is
+    rewritten: new ideas mostly land near the bottom of a full backlog.
 
     Args:
         est: (rows, width) estimates of a shelf, best first after each row's taken head; -inf
@@ -48,19 +50,11 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first):  # pragma: no c
                 count += 1
     kept = np.empty(min(count, local.size * width), dtype=np.int64)
     n_kept = 0
-    old_e = np.empty(width)
-    old_i = np.empty(width, dtype=ids.dtype)
-    new_e = np.empty(k)
-    new_j = np.empty(k, dtype=np.int64)
+    old_e, old_i = np.empty(width), np.empty(width, dtype=ids.dtype)
+    new_e, new_j = np.empty(k), np.empty(k, dtype=np.int64)
     for t in range(local.size):
         row, r = local[t], pick[t]
-        n_old = 0
-        for c in range(width):
-            if est[row, c] > -np.inf:
-                old_e[n_old] = est[row, c]
-                old_i[n_old] = ids[row, c]
-                n_old += 1
-        # New ideas of the row, stably sorted best first (a handful: insertion sort).
+        # The row's new ideas, stably best first (a handful: insertion sort).
         n_new = 0
         j = number[r]
         for c in range(k):
@@ -75,8 +69,19 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first):  # pragma: no c
                 new_j[pos] = j
                 n_new += 1
                 j += 1
+        best_new = new_e[0] if n_new else -np.inf
+        start = 0  # the row is unchanged before its first empty slot or first new idea
+        while start < width and est[row, start] > -np.inf and est[row, start] >= best_new:
+            start += 1
+        n_old, last = 0, start - 1
+        for c in range(start, width):
+            if est[row, c] > -np.inf:
+                old_e[n_old] = est[row, c]
+                old_i[n_old] = ids[row, c]
+                n_old += 1
+                last = c
         a = b = 0
-        for c in range(width):
+        for c in range(start, width):
             if a < n_old and (b >= n_new or old_e[a] >= new_e[b]):
                 est[row, c] = old_e[a]
                 ids[row, c] = old_i[a]
@@ -87,11 +92,111 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first):  # pragma: no c
                 kept[n_kept] = new_j[b]
                 n_kept += 1
                 b += 1
-            else:
+            elif c <= last:  # an old idea moved up or fell off
                 est[row, c] = -np.inf
                 ids[row, c] = 0
+            else:
+                break  # the rest of the row was empty and stays so
         head[row] = 0
     return kept[:n_kept]
+
+
+@njit(cache=True, nogil=True)
+def take_best(est, ids, head, rows, wanted, min_estimate):  # pragma: no cover - compiled
+    """Take each shelf row's best ideas: up to ``wanted``, only those worth testing.
+
+    A row's candidates are the ``wanted`` slots after its taken head; each idea among them whose
+    estimate clears the row's bar is taken (its slot emptied) and the head moves past it.
+
+    Args:
+        est: (rows, width) estimates of a shelf, best first after the head; emptied in place.
+        ids: Pool entries aligned with ``est``.
+        head: Taken entries at the front of each row, advanced in place.
+        rows: The backlog row of each shelf row.
+        wanted: Ideas wanted, per backlog row.
+        min_estimate: Least estimate worth testing, per backlog row.
+
+    Returns:
+        Backlog row, estimate and pool entry of each idea taken, by row and best first.
+
+    """
+    n, width = est.shape
+    size = 0
+    for r in range(n):
+        size += min(max(wanted[rows[r]], 0), width)
+    out_row = np.empty(size, dtype=np.int64)
+    out_est = np.empty(size)
+    out_id = np.empty(size, dtype=np.int64)
+    got = 0
+    for r in range(n):
+        row = rows[r]
+        bar = min_estimate[row]
+        h = head[r]
+        taken = 0
+        for j in range(min(max(wanted[row], 0), width)):
+            c = h + j
+            if c >= width:
+                break
+            e = est[r, c]
+            if e >= bar and e > -np.inf:
+                out_row[got] = row
+                out_est[got] = e
+                out_id[got] = ids[r, c]
+                est[r, c] = -np.inf
+                got += 1
+                taken += 1
+        head[r] = h + taken
+    return out_row[:got], out_est[:got], out_id[:got]
+
+
+@njit(cache=True, nogil=True)
+def few_ideas(counts, uniform, normal, appeal, p_bold, mu_bold, sd_bold, mu_ord, sd_ord, noise,
+              h, parent_u):  # pragma: no cover - compiled
+    """Ideas of rows that think of a handful each, from their draws (``idea_draws.draw_few``).
+
+    Args:
+        counts: Ideas per row.
+        uniform: One uniform draw per idea, row by row: bold or ordinary.
+        normal: One normal draw per idea: the true effect's own part.
+        appeal: One normal draw per idea: the taste noise, in units of the row's noise.
+        p_bold: Share of bold ideas.
+        mu_bold: Mean effect of a bold idea.
+        sd_bold: Spread of bold ideas.
+        mu_ord: Mean effect of an ordinary idea.
+        sd_ord: Spread of ordinary ideas.
+        noise: Taste noise per row.
+        h: Heritability per row (0 for fresh ideas).
+        parent_u: Standardised effect of each row's parent.
+
+    Returns:
+        Estimates as a (rows, most ideas) matrix, -inf past each row's count; the flat position
+        of each idea in it; each idea's true effect and class spread.
+
+    """
+    n = counts.size
+    width = 1
+    for r in range(n):
+        width = max(width, counts[r])
+    total = uniform.size
+    est = np.full((n, width), -np.inf)
+    flat = np.empty(total, dtype=np.int64)
+    z = np.empty(total)
+    sd = np.empty(total)
+    i = 0
+    for r in range(n):
+        hr = h[r]
+        keep = np.sqrt(1.0 - hr * hr)
+        for c in range(counts[r]):
+            bold = uniform[i] < p_bold
+            mu = mu_bold if bold else mu_ord
+            s = sd_bold if bold else sd_ord
+            zi = mu + hr * s * parent_u[r] + s * keep * normal[i]
+            est[r, c] = zi + noise[r] * appeal[i]
+            flat[i] = r * width + c
+            z[i] = zi
+            sd[i] = s
+            i += 1
+    return est, flat, z, sd
 
 
 @njit(cache=True, nogil=True)
@@ -213,6 +318,9 @@ def compile_all() -> None:
     merge_backlogs(est, ids, np.zeros(2, dtype=np.int64), rows, np.zeros((2, 2)), rows, 1)
     forget_stale(est, ids, 1, np.zeros(2, dtype=bool), rows)
     fair_starts(rows, np.zeros(2), np.ones(2), np.zeros(2), np.ones(2))
+    take_best(est, ids, np.zeros(2, dtype=np.int64), rows, rows, np.zeros(2))
+    one = np.ones(2)
+    few_ideas(rows, one, one, one, 0.1, 1.0, 1.0, 0.0, 1.0, one, one * 0.0, one)
     flags = np.zeros(2, dtype=np.bool_)
     walk_queue(np.ones(2), np.ones(2), flags, np.ones(2), flags, 1.0, np.inf)
 

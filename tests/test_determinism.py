@@ -180,3 +180,45 @@ def test_ordering_the_queue_ahead_of_the_walk_grants_what_ordering_it_all_grants
         return result.rows, result.summary
 
     assert frame(1) == frame(10**9)
+
+
+def test_the_compiled_backlog_merge_keeps_what_a_stable_sort_keeps():
+    from model.kernels import merge_backlogs
+
+    rng = np.random.default_rng(2)
+    for _ in range(400):
+        rows, width, k = int(rng.integers(1, 30)), int(rng.integers(1, 12)), int(rng.integers(1, 6))
+        # Old rows: sorted best first, a taken head, sometimes stale holes; ties on a coarse grid.
+        est = -np.sort(-np.round(rng.normal(size=(rows, width)), 1), axis=1)
+        est[rng.random((rows, width)) < 0.2] = -np.inf  # holes (stale ideas)
+        head = rng.integers(0, width + 1, rows) * (rng.random(rows) < 0.5)
+        est[np.arange(width)[None, :] < head[:, None]] = -np.inf
+        tidy = rng.random(rows) < 0.6  # most rows: one run of ideas after the head
+        for r in np.flatnonzero(tidy):
+            ideas = est[r][est[r] > -np.inf]
+            est[r] = -np.inf
+            est[r, head[r]:head[r] + ideas.size] = ideas[: width - head[r]]
+        ids = rng.integers(1, 10**6, (rows, width)).astype(np.int32)
+        local = np.flatnonzero(rng.random(rows) < 0.7)
+        new = np.round(rng.normal(size=(local.size, k)), 1)
+        new[rng.random(new.shape) < 0.4] = -np.inf
+        pick = np.arange(local.size)
+        # The plain computation: old then new, stable sort best first, cut to the width.
+        both = np.concatenate([est[local], new], axis=1)
+        new_ids = np.zeros(new.shape, dtype=np.int64)
+        new_ids.ravel()[np.flatnonzero(new > -np.inf)] = -1 - np.arange((new > -np.inf).sum())
+        order = np.argsort(-both, axis=1, kind="stable")[:, :width]
+        want_est = np.take_along_axis(both, order, axis=1)
+        want_ids = np.take_along_axis(np.concatenate([ids[local], new_ids], axis=1), order, 1)
+        got_est, got_ids, got_head = est.copy(), ids.copy(), head.copy()
+        kept = merge_backlogs(got_est, got_ids, got_head, local, new, pick, 7)
+        assert np.array_equal(got_est[local], want_est)
+        held = want_est > -np.inf
+        fresh = held & (want_ids < 0)
+        assert kept.tolist() == (-1 - want_ids[fresh]).tolist()
+        expect = np.where(fresh, 0, want_ids)
+        expect[fresh] = 7 + np.arange(fresh.sum())
+        assert np.array_equal(got_ids[local][held], expect[held])
+        assert (got_head[local] == 0).all()
+        untouched = np.setdiff1d(np.arange(rows), local)
+        assert np.array_equal(got_est[untouched], est[untouched])
