@@ -270,6 +270,44 @@ def fair_starts(owner, submitted, want, history, shares):  # pragma: no cover - 
 
 
 @njit(cache=True, nogil=True)
+def walkable_requests(queued, rung, weight, owner, submitted, prices, run_weeks, budget, free,
+                      shares, claim, week, max_wait):  # pragma: no cover - compiled
+    """What each queued request needs, for the requests the walk could grant or stop at.
+
+    A request needs its rung's price spread over its run weeks per idea (``unit``); a group
+    (weight above 1) wants that for all its ideas, a single at most the whole budget. Under
+    fair share (``claim`` above 0) a group runs whole only within its claimant's share of the
+    budget. A group, or a single needing more than half the budget that has waited
+    ``max_wait`` weeks, is an event of the walk. A single needing more than is free is
+    skipped wherever it stands (free compute only falls), so only the others are returned.
+
+    Returns:
+        Position in ``queued``, unit, want, group, quantum and event of each request kept.
+
+    """
+    n = queued.size
+    at = np.empty(n, dtype=np.int64)
+    unit = np.empty(n)
+    want = np.empty(n)
+    group = np.empty(n, dtype=np.bool_)
+    quantum = np.empty(n)
+    event = np.empty(n, dtype=np.bool_)
+    m = 0
+    for t in range(n):
+        i = queued[t]
+        k = rung[i]
+        u = prices[k] / max(run_weeks[k], 1.0)
+        g = weight[i] > 1.0
+        w = u * weight[i] if g else min(u, budget)
+        q = budget * shares[owner[i]] / claim if claim > 0 else np.inf
+        ev = g or ((week - submitted[i]) >= max_wait and w > 0.5 * budget)
+        if ((not g or w <= q) and w <= free) or ev:
+            at[m], unit[m], want[m], group[m], quantum[m], event[m] = t, u, w, g, q, ev
+            m += 1
+    return at[:m], unit[:m], want[:m], group[:m], quantum[:m], event[:m]
+
+
+@njit(cache=True, nogil=True)
 def walk_queue(unit, want, group, quantum, event, free, rest_min):  # pragma: no cover - compiled
     """Walk ordered requests, granting what fits and skipping what does not (backfill).
 
@@ -310,6 +348,43 @@ def walk_queue(unit, want, group, quantum, event, free, rest_min):  # pragma: no
     return granted[:g], split[:g], free, free >= rest_min, n
 
 
+@njit(cache=True, nogil=True)
+def spend_time(state, owner, work_left, budget, rate_by_owner, stage):  # pragma: no cover
+    """Spend this week's time on the pipelines at ``stage``; return those that finished.
+
+    A pipeline works at its owner's rate (at least 1e-12) for as much of its ``budget`` as its
+    work left needs: one that finishes keeps the rest of its budget, one that does not uses all.
+
+    Args:
+        state: Stage of each pipeline.
+        owner: Researcher row of each pipeline.
+        work_left: Weeks of work left at rate 1, updated in place.
+        budget: Weeks of wall-clock time left this week, updated in place.
+        rate_by_owner: Rate of work per researcher row.
+        stage: The stage worked on.
+
+    Returns:
+        The pipelines that finished their work, ascending.
+
+    """
+    fin = np.empty(state.size, dtype=np.int64)
+    n = 0
+    for i in range(state.size):
+        if state[i] != stage or not budget[i] > 0:
+            continue
+        rate = max(rate_by_owner[owner[i]], 1e-12)
+        need = work_left[i] / rate
+        if need <= budget[i]:
+            budget[i] -= need
+            work_left[i] = 0.0
+            fin[n] = i
+            n += 1
+        else:
+            work_left[i] -= rate * budget[i]
+            budget[i] = 0.0
+    return fin[:n]
+
+
 def compile_all() -> None:
     """Compile (or load from the cache) every kernel, on tiny inputs."""
     est = np.full((2, 3), -np.inf)
@@ -320,8 +395,10 @@ def compile_all() -> None:
     fair_starts(rows, np.zeros(2), np.ones(2), np.zeros(2), np.ones(2))
     take_best(est, ids, np.zeros(2, dtype=np.int64), rows, rows, np.zeros(2))
     one = np.ones(2)
+    spend_time(rows, rows, one.copy(), one.copy(), one, 0)
     few_ideas(rows, one, one, one, 0.1, 1.0, 1.0, 0.0, 1.0, one, one * 0.0, one)
     flags = np.zeros(2, dtype=np.bool_)
+    walkable_requests(rows, rows, one, rows, one, one, one, 1.0, 1.0, one, 1.0, 0, 1.0)
     walk_queue(np.ones(2), np.ones(2), flags, np.ones(2), flags, 1.0, np.inf)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from model.duplication import distinct_shares
 from model.ideas import IdeaQuality
+from model.kernels import spend_time
 
 IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
 INT_FIELDS = ("owner", "parent", "rung", "state", "idea")
@@ -183,18 +184,9 @@ class ResearchCycle:
 
     def _spend(self, state: int, budget: np.ndarray, rate_by_owner: np.ndarray) -> None:
         p = self.pipes
-        idx = np.nonzero((p.state == state) & (budget > 0))[0]
-        if idx.size == 0:
+        fin = spend_time(p.state, p.owner, p.work_left, budget, rate_by_owner, state)
+        if fin.size == 0:
             return
-        rate = np.maximum(rate_by_owner[p.owner[idx]], 1e-12)
-        need = p.work_left[idx] / rate
-        done = need <= budget[idx]
-        busy = idx[~done]
-        p.work_left[busy] -= rate[~done] * budget[busy]
-        budget[busy] = 0.0
-        fin = idx[done]
-        budget[fin] -= need[done]
-        p.work_left[fin] = 0.0
         if state == IMPLEMENT:
             p.state[fin] = QUEUED
             p.submitted[fin] = float(self.model.week)

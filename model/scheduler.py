@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.kernels import fair_starts, walk_queue
+from model.kernels import fair_starts, walk_queue, walkable_requests
 from model.pipelines import QUEUED, RUNNING
 
 REACH = 256  # requests ordered at least, ahead of the walk
@@ -71,29 +71,20 @@ class ExperimentScheduler:
         queued = np.flatnonzero(state == QUEUED)
         granted = np.empty(0, dtype=np.int64)
         if queued.size and free > 0:
-            rung, weight, owner = p.rung[queued], p.weight[queued], p.owner[queued]
-            unit = prices[rung] / np.maximum(self.run_weeks[rung], 1.0)
-            # A single experiment too big for the whole budget runs stretched; a group of ideas
-            # is split instead, so it never holds the budget for longer than its slowest member.
-            group = weight > 1.0
-            want = np.where(group, unit * weight, np.minimum(unit, budget))
+            claim = 0.0  # no fair share
+            shares = np.empty(0)
             if self.policy == "fair":
                 shares = self.shares()
                 # Claimants with a request queued, in row order (as np.unique lists them).
-                claim = shares[np.bincount(owner, minlength=shares.size) > 0].sum()
-                quantum = budget * shares[owner] / claim
-            else:
-                quantum = np.full(queued.size, np.inf)
-            whole = ~group | (want <= quantum)  # may be granted in one piece
-            # Singles that would reserve the budget if skipped; groups are split instead.
-            waited = m.week - p.submitted[queued]
-            event = group | ((waited >= self.max_wait) & (want > 0.5 * budget))
-            # Any other single request needing more than is free now is skipped wherever it
-            # stands (free compute only falls): only the rest are ordered and walked.
-            walk = np.flatnonzero((whole & (want <= free)) | event)
-            keys = tuple(k[walk] for k in self._keys(queued, prices))
-            cols = tuple(x[walk] for x in (queued, unit, want, group, quantum, event))
-            granted = self._walk_in_order(keys, cols, free)
+                claim = float(shares[np.bincount(p.owner[queued], minlength=shares.size) > 0]
+                              .sum())
+            # A single experiment too big for the whole budget runs stretched; a group of ideas
+            # is split instead, so it never holds the budget for longer than its slowest member.
+            at, *cols = walkable_requests(queued, p.rung, p.weight, p.owner, p.submitted,
+                                          prices, self.run_weeks, budget, free, shares, claim,
+                                          m.week, self.max_wait)
+            keys = tuple(k[at] for k in self._keys(queued, prices))
+            granted = self._walk_in_order(keys, (queued[at], *cols), free)
             self._start(granted, prices)
         state = p.state
         running = state == RUNNING
