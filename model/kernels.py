@@ -220,52 +220,66 @@ def forget_stale(est, ids, first_fresh, stale_rows, rows):  # pragma: no cover -
 
 
 @njit(cache=True, nogil=True)
-def fair_starts(owner, submitted, want, history, shares):  # pragma: no cover - compiled
+def fair_starts(queued, owner, submitted, rung, weight, prices, history,
+                shares):  # pragma: no cover - compiled
     """Virtual start time of each queued request under fair share.
 
     A claimant's requests are taken oldest first (ties by position); a request starts once its
-    claimant's recent use plus its earlier requests are served, per share. The same as a stable
-    sort by (owner, submitted), a running sum of ``want`` over that order, and each claimant's
-    sum before its first request taken off, in that order of operations.
+    claimant's recent use plus its earlier requests (each its rung's price times its weight)
+    are served, per share. The same as a stable sort by (owner, submitted), a running sum of
+    the compute wanted over that order, and each claimant's sum before its first request taken
+    off, in that order of operations.
 
     Args:
-        owner: Claimant (researcher row) of each request.
-        submitted: Week each request was queued.
-        want: Compute each request needs.
+        queued: Pipeline rows of the queued requests.
+        owner: Claimant (researcher row) of each pipeline row.
+        submitted: Week each pipeline row was queued.
+        rung: Rung of each pipeline row.
+        weight: Ideas each pipeline row stands for.
+        prices: Compute of one experiment at each rung.
         history: Recent use per claimant.
         shares: Fair-share claim per claimant.
 
     Returns:
-        The start of each request, aligned with the inputs.
+        The start of each queued request, aligned with ``queued``.
 
     """
-    n = owner.size
-    # Counting sort by owner (stable), then each owner's few requests by week (insertion, stable).
+    n = queued.size
+    own = np.empty(n, dtype=np.int64)
+    week = np.empty(n)
     count = np.zeros(history.size + 1, dtype=np.int64)
-    for i in range(n):
-        count[owner[i] + 1] += 1
+    for t in range(n):
+        i = queued[t]
+        own[t] = owner[i]
+        week[t] = submitted[i]
+        count[own[t] + 1] += 1
     for o in range(history.size):
         count[o + 1] += count[o]
+    # Counting sort by owner (stable), then each owner's few requests by week (insertion, stable).
     order = np.empty(n, dtype=np.int64)
     fill = count[:-1].copy()
-    for i in range(n):
-        o = owner[i]
+    for t in range(n):
+        o = own[t]
         pos = fill[o]
-        while pos > count[o] and submitted[order[pos - 1]] > submitted[i]:
+        while pos > count[o] and week[order[pos - 1]] > week[t]:
             order[pos] = order[pos - 1]
             pos -= 1
-        order[pos] = i
+        order[pos] = t
         fill[o] += 1
     start = np.empty(n)
     cum = 0.0
     before = 0.0  # running sum before the current claimant's first request
-    for t in range(n):
-        i = order[t]
-        o = owner[i]
-        if t == 0 or owner[order[t - 1]] != o:
-            before = cum if t > 0 else 0.0
-        cum += want[i]
-        start[i] = (history[o] + cum - want[i] - before) / shares[o]
+    last = -1
+    for s in range(n):
+        t = order[s]
+        o = own[t]
+        if o != last:
+            before = cum
+            last = o
+        i = queued[t]
+        want = prices[rung[i]] * weight[i]
+        cum += want
+        start[t] = (history[o] + cum - want - before) / shares[o]
     return start
 
 
@@ -385,6 +399,26 @@ def spend_time(state, owner, work_left, budget, rate_by_owner, stage):  # pragma
     return fin[:n]
 
 
+@njit(cache=True, nogil=True)
+def abandon_stale(state, submitted, week, shelf_life, queued):  # pragma: no cover - compiled
+    """End requests (state ``queued``) that waited longer than ``shelf_life`` weeks.
+
+    Returns:
+        The rows ended (their state is now -1), and how many rows are ended in all.
+
+    """
+    stale = np.empty(state.size, dtype=np.int64)
+    n = dead = 0
+    for i in range(state.size):
+        if state[i] == queued and week - submitted[i] > shelf_life:
+            state[i] = -1
+            stale[n] = i
+            n += 1
+        if state[i] < 0:
+            dead += 1
+    return stale[:n], dead
+
+
 def compile_all() -> None:
     """Compile (or load from the cache) every kernel, on tiny inputs."""
     est = np.full((2, 3), -np.inf)
@@ -392,9 +426,10 @@ def compile_all() -> None:
     rows = np.arange(2, dtype=np.int64)
     merge_backlogs(est, ids, np.zeros(2, dtype=np.int64), rows, np.zeros((2, 2)), rows, 1)
     forget_stale(est, ids, 1, np.zeros(2, dtype=bool), rows)
-    fair_starts(rows, np.zeros(2), np.ones(2), np.zeros(2), np.ones(2))
+    fair_starts(rows, rows, np.zeros(2), rows, np.ones(2), np.ones(2), np.zeros(2), np.ones(2))
     take_best(est, ids, np.zeros(2, dtype=np.int64), rows, rows, np.zeros(2))
     one = np.ones(2)
+    abandon_stale(rows.copy(), one, 0, 1.0, 1)
     spend_time(rows, rows, one.copy(), one.copy(), one, 0)
     few_ideas(rows, one, one, one, 0.1, 1.0, 1.0, 0.0, 1.0, one, one * 0.0, one)
     flags = np.zeros(2, dtype=np.bool_)

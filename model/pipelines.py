@@ -20,7 +20,7 @@ import numpy as np
 
 from model.duplication import distinct_shares
 from model.ideas import IdeaQuality
-from model.kernels import spend_time
+from model.kernels import abandon_stale, spend_time
 
 IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
 INT_FIELDS = ("owner", "parent", "rung", "state", "idea")
@@ -254,13 +254,12 @@ class ResearchCycle:
         moved on from; its researcher gives up on it and frees the slot for a better one.
         """
         p = self.pipes
-        stale = (p.state == QUEUED) & (self.model.week - p.submitted > self.shelf_life)
-        if stale.any():
+        stale, dead = abandon_stale(p.state, p.submitted, self.model.week, self.shelf_life,
+                                    QUEUED)
+        if stale.size:
             self.model.counts["abandoned"] += float(p.weight[stale].sum())
-            p.state[stale] = -1
         # Finished rows are dropped once they are an eighth of the table: moving every field of
         # every row each week cost more than the rest of the week in a lab of 10,000. Until
         # then they sit inert (state -1), and no phase reads a row by its position alone.
-        alive = p.state >= 0
-        if 8 * (alive.size - np.count_nonzero(alive)) > alive.size:
-            p.keep(alive)
+        if 8 * dead > len(p):
+            p.keep(p.state >= 0)

@@ -208,8 +208,8 @@ class ExperimentScheduler:
         # fair: a request's virtual start time is its claimant's recent use plus its earlier
         # queued requests, per share; the least-served claimant's oldest request goes first.
         self._grow_history()
-        want = prices[p.rung[queued]] * p.weight[queued]
-        start = fair_starts(p.owner[queued], submitted, want, self._history, self.shares())
+        start = fair_starts(queued, p.owner, p.submitted, p.rung, p.weight, prices,
+                            self._history, self.shares())
         return (submitted, start)
 
     def _split(self, i: int, fits: float) -> None:
