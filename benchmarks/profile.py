@@ -26,7 +26,6 @@ PHASES = [  # (label, object path, method): timed inclusively, in the order a we
     ("work: interpret, decide, set up", "cycle", "work"),
     ("scheduler: sort keys", "scheduler", "_keys"),
     ("scheduler: order ahead and walk", "scheduler", "_walk_in_order"),
-    ("scheduler: walk the queue", "scheduler", "_walk"),
     ("scheduler: whole allocate", "scheduler", "allocate"),
     ("experiments run", "scheduler", "advance"),
     ("sweep finished rows", "cycle", "sweep"),

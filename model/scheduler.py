@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.kernels import fair_starts, walk_queue, walkable_requests
+from model.kernels import fair_starts, order_and_walk, walkable_requests
 from model.pipelines import QUEUED, RUNNING
 
 REACH = 256  # requests ordered at least, ahead of the walk
@@ -103,59 +103,27 @@ class ExperimentScheduler:
     def _walk_in_order(self, keys, cols, free: float) -> np.ndarray:
         """Order the requests and walk them, ordering only as far ahead as the walk goes.
 
-        The budget usually runs out within the first few hundred requests of a queue of
-        thousands, so the queue is ordered in prefixes: the requests whose major key is among
-        the ``reach`` smallest (ties included, so a prefix is exactly the start of the whole
-        order), then the next ones only if the walk gets past them. What is granted is the same
-        as walking the whole ordered queue.
-        """
-        unit, want = cols[1], cols[2]
-        fit = np.minimum(want, unit)  # least compute a request can run on
-        left = np.arange(keys[0].size)
-        granted, walked = [], 0
-        while left.size:
-            major = keys[-1][left]
-            if left.size > 2 * self.reach:
-                cut = np.partition(major, self.reach - 1)[self.reach - 1]
-                now = major <= cut
-                ahead, left = left[now], left[~now]
-            else:
-                ahead, left = left, left[:0]
-            ahead = ahead[lexsort(tuple(k[ahead] for k in keys))]
-            rest_min = float(fit[left].min()) if left.size else np.inf
-            idx, unit_a, want_a, group, quantum, event = (x[ahead] for x in cols)
-            got, free, more, pos = self._walk(idx, unit_a, want_a, group, free, quantum, event,
-                                              rest_min)
-            granted.append(got)
-            walked += pos
-            if not more:
-                break
-        # Order next week about twice as far as this week's walk went.
-        self.reach = max(REACH, 2 * walked)
-        return np.concatenate(granted) if granted else np.empty(0, dtype=np.int64)
-
-    def _walk(self, idx, unit, want, group, free, quantum, event, rest_min=np.inf):
-        """Walk the requests in order, granting what fits and skipping what does not (backfill).
-
-        A group that does not fit runs the whole number of its ideas that fit (under ``fair``, at
-        most its claimant's share of the budget, or one experiment), the rest waiting. A single
+        Walk them in order, granting what fits and skipping what does not (backfill). A group
+        that does not fit runs the whole number of its ideas that fit (under ``fair``, at most
+        its claimant's share of the budget, or one experiment), the rest waiting. A single
         experiment that needs more than half the budget and has waited ``max_wait_weeks``
-        (an ``event``) reserves it: nothing behind runs until it fits. The walk ends as soon as
-        nothing left, here or in requests after these (the least of which needs ``rest_min``),
-        could fit. The walk itself is compiled (``model.kernels.walk_queue``); groups are split
-        after it, in walk order.
+        reserves it: nothing behind runs until it fits. The walk ends as soon as nothing left
+        could fit. Ordering and walking are compiled (``model.kernels.order_and_walk``); groups
+        are split after the walk, in walk order.
 
         Returns:
-            The granted rows in walk order, the compute still free, whether the walk would go
-            on past these requests, and how many of them it passed.
+            The granted rows, in walk order.
 
         """
-        at, split, free, more, pos = walk_queue(unit, want, group, quantum, event, free,
-                                                rest_min)
-        rows = idx[at]
+        queued, unit, want, group, quantum, event = cols
+        at, split, walked = order_and_walk(*keys, unit, want, group, quantum, event, free,
+                                           self.reach)
+        # Order next week about twice as far as this week's walk went.
+        self.reach = max(REACH, 2 * walked)
+        rows = queued[at]
         for k in np.flatnonzero(split).tolist():
             self._split(int(rows[k]), float(split[k]))
-        return rows, free, more, pos
+        return rows
 
     def advance(self) -> np.ndarray:
         """Run experiments for a week; return each pipeline's time left over this week."""
@@ -191,7 +159,7 @@ class ExperimentScheduler:
 
     def _order(self, queued: np.ndarray, prices: np.ndarray | None = None) -> np.ndarray:
         """Order of the queued requests under the policy (a permutation of ``queued``)."""
-        return lexsort(self._keys(queued, prices))
+        return np.lexsort(self._keys(queued, prices))
 
     def _keys(self, queued: np.ndarray, prices: np.ndarray | None = None) -> tuple:
         """Sort keys of the queued requests under the policy, as ``np.lexsort`` takes them."""
@@ -233,48 +201,3 @@ class ExperimentScheduler:
         p.run_left[idx] = np.where(draw < nominal, cost / draw, weeks)
         p.state[idx] = RUNNING
 
-
-def lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
-    """The permutation ``np.lexsort(keys)`` returns (last key first, ties by position), faster.
-
-    Integral keys (the request's week, owner, idea) and the position pack into one int64 whose
-    values are all distinct, so any sort gives the one order; a float primary key is sorted
-    first and only its ties are ordered by the rest. Falls back to ``np.lexsort`` when the packed
-    key would not fit in 63 bits or a key that should be integral is not.
-    """
-    n = keys[0].size
-    *minor, major = keys
-    if n < (256 if major.dtype.kind == "f" else 1024):  # numpy's own is faster on short queues
-        return np.lexsort(keys)
-    if major.dtype.kind == "f":
-        order = np.argsort(major)
-        s = major[order]
-        tie = s[1:] == s[:-1]
-        if not tie.any():
-            return order
-        group = np.empty(n, dtype=np.int64)
-        group[0] = 0
-        np.cumsum(~tie, out=group[1:])
-        packed = _pack([group] + [k[order] for k in reversed(minor)] + [order])
-        return np.lexsort(keys) if packed is None else order[np.argsort(packed)]
-    packed = _pack(list(reversed(keys)) + [np.arange(n)])
-    return np.lexsort(keys) if packed is None else np.argsort(packed)
-
-
-def _pack(keys: list[np.ndarray]) -> np.ndarray | None:
-    """Integral keys (most significant first) packed into one int64 each, or None."""
-    out = None
-    bits = 0
-    for k in keys:
-        ki = k.astype(np.int64)
-        if k.dtype.kind == "f" and not np.array_equal(ki, k):
-            return None
-        lo, hi = int(ki.min()), int(ki.max())
-        width = max((hi - lo).bit_length(), 1)
-        bits += width
-        if bits > 62:
-            return None
-        if lo:
-            ki -= lo
-        out = ki if out is None else (out << width) | ki
-    return out

@@ -112,20 +112,6 @@ if __name__ == "__main__":  # print the table to paste into GOLDEN after a delib
 
 
 # The fast paths behind those bytes, each against the plain computation it replaces -----------
-def test_fast_lexsort_orders_exactly_like_numpy():
-    from model.scheduler import lexsort
-
-    rng = np.random.default_rng(0)
-    for trial in range(300):
-        n = int(rng.integers(0, 3000))
-        week = rng.integers(-30, 30, n).astype(float)
-        owner = rng.integers(0, int(rng.integers(1, 500)), n)
-        start = np.round(rng.random(n) * 4, int(trial % 3)) * rng.choice([1.0, -1.0], n)
-        start[rng.random(n) < 0.1] = -0.0  # ties, and -0.0 == 0.0
-        for keys in ((week, owner), (week, start), (owner, week), (week + 0.5, start)):
-            assert np.array_equal(lexsort(keys), np.lexsort(keys))
-
-
 def _walk_plainly(unit, want, group, quantum, event, free, rest_min):
     """The scheduler's walk as its rules state it, one request at a time, in plain Python."""
     granted, split = [], []
@@ -164,6 +150,22 @@ def test_the_compiled_walk_grants_what_the_plain_walk_grants():
                 float(rng.choice([np.inf, 0.5, 5.0])))
         at, split, free, more, _ = walk_queue(*args)
         assert (at.tolist(), split.tolist(), free, more) == _walk_plainly(*args)
+
+
+def test_the_compiled_queue_order_is_numpys_lexsort():
+    from model.kernels import order_and_walk
+
+    rng = np.random.default_rng(0)
+    for trial in range(200):
+        n = int(rng.integers(0, 2000))
+        minor = rng.integers(-30, 30, n).astype(float)
+        major = np.round(rng.random(n) * 4, trial % 3) * rng.choice([1.0, -1.0], n)
+        major[rng.random(n) < 0.1] = -0.0  # ties, and -0.0 == 0.0
+        ones, no = np.ones(n), np.zeros(n, dtype=bool)
+        # Everything fits: the walk grants the whole queue, in its order.
+        at, _, _ = order_and_walk(minor, major, ones, ones, no, ones, no, float(n),
+                                  int(rng.integers(1, 300)))
+        assert np.array_equal(at, np.lexsort((minor, major)))
 
 
 @pytest.mark.parametrize("policy", ["fair", "value", "fifo"])
