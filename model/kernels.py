@@ -475,6 +475,59 @@ def order_and_walk(minor, major, unit, want, group, quantum, event, free,
     return granted[:g], split[:g], walked
 
 
+@njit(cache=True, nogil=True)
+def read_results(idx, normal, rung, owner, obs, mean, var, weight, state, work_left, budget,
+                 skill, rho, implement, sd2, run_noise2, reading_noise, threshold,
+                 tested):  # pragma: no cover - compiled
+    """Read the results of pipelines ``idx``, update beliefs, and promote or drop each idea.
+
+    A researcher reads each result with noise (``reading_noise`` over its skill; ``normal``
+    holds one draw per result) as an independent signal of the frontier effect at correlation
+    rho, and updates its normal belief. An idea whose posterior mean clears ``threshold`` climbs
+    a rung (to be implemented there), or, at the top rung, is to be merged; any other is dropped
+    (state -1, no time left this week). Ideas tested are added per rung to ``tested``.
+
+    Returns:
+        The pipelines promoted and the pipelines to merge, each in the order of ``idx``.
+
+    """
+    top = rho.size - 1
+    counted = np.zeros(rho.size)
+    promote = np.empty(idx.size, dtype=np.int64)
+    merge = np.empty(idx.size, dtype=np.int64)
+    n_promote = n_merge = 0
+    for t in range(idx.size):
+        i = idx[t]
+        k = rung[i]
+        r = rho[k]
+        reading = reading_noise / skill[owner[i]]
+        read = obs[i] + reading * normal[t]
+        var_obs = ((1 - r * r) * sd2 + run_noise2 + reading * reading) / (r * r)
+        precision = 1.0 / var[i] + 1.0 / var_obs
+        mean[i] = (mean[i] / var[i] + (read / r) / var_obs) / precision
+        var[i] = 1.0 / precision
+        obs[i] = read
+        counted[k] += weight[i]
+        if mean[i] >= threshold:
+            if k == top:
+                merge[n_merge] = i
+                n_merge += 1
+            else:
+                promote[n_promote] = i
+                n_promote += 1
+        else:
+            state[i] = -1
+            budget[i] = 0.0
+    for k in range(rho.size):
+        tested[k] += counted[k]
+    for t in range(n_promote):
+        i = promote[t]
+        rung[i] += 1
+        state[i] = 0  # IMPLEMENT
+        work_left[i] = implement[rung[i]]
+    return promote[:n_promote], merge[:n_merge]
+
+
 def compile_all() -> None:
     """Compile (or load from the cache) every kernel, on tiny inputs."""
     est = np.full((2, 3), -np.inf)
@@ -485,6 +538,9 @@ def compile_all() -> None:
     fair_starts(rows, rows, np.zeros(2), rows, np.ones(2), np.ones(2), np.zeros(2), np.ones(2))
     take_best(est, ids, np.zeros(2, dtype=np.int64), rows, rows, np.zeros(2))
     one = np.ones(2)
+    read_results(rows, one, rows.copy(), rows, one.copy(), one.copy(), one.copy(), one,
+                 rows.copy(), one.copy(), one.copy(), one, one, one, 1.0, 1.0, 1.0, 0.0,
+                 np.zeros(2))
     abandon_stale(rows.copy(), one, 0, 1.0, 1)
     spend_time(rows, rows, one.copy(), one.copy(), one, 0)
     few_ideas(rows, one, one, one, 0.1, 1.0, 1.0, 0.0, 1.0, one, one * 0.0, one)

@@ -20,7 +20,7 @@ import numpy as np
 
 from model.duplication import distinct_shares
 from model.ideas import IdeaQuality
-from model.kernels import abandon_stale, spend_time
+from model.kernels import abandon_stale, read_results, spend_time
 
 IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
 INT_FIELDS = ("owner", "parent", "rung", "state", "idea")
@@ -127,6 +127,7 @@ class ResearchCycle:
         self.implement = np.array(e.implement_weeks)
         self.interpret = np.array(e.interpret_weeks)
         self.run_noise = e.noise
+        self._sd2, self._run_noise2 = self.sd**2, self.run_noise**2
         self.reading_noise = e.reading_noise
         self.threshold = s.ideas.promote_threshold
         self.shelf_life = s.ideas.shelf_life_weeks
@@ -194,36 +195,23 @@ class ResearchCycle:
             self._decide(fin, budget)
 
     def _decide(self, idx: np.ndarray, budget: np.ndarray) -> None:
-        """Read results, update beliefs, and promote, drop or merge."""
+        """Read results, update beliefs, and promote, drop or merge (``kernels.read_results``)."""
         m, wf, p = self.model, self.model.workforce, self.pipes
         if idx.size == 0:
             return
-        k = p.rung[idx]
-        rho = self.rho[k]
-        reading = self.reading_noise / wf.skill[p.owner[idx]]
-        read = p.obs[idx] + reading * m.rng.standard_normal(idx.size)
-        var_obs = ((1 - rho**2) * self.sd**2 + self.run_noise**2 + reading**2) / rho**2
-        precision = 1.0 / p.var[idx] + 1.0 / var_obs
-        p.mean[idx] = (p.mean[idx] / p.var[idx] + (read / rho) / var_obs) / precision
-        p.var[idx] = 1.0 / precision
-        p.obs[idx] = read
+        normal = m.rng.standard_normal(idx.size)
         w = p.weight[idx]
-        m.counts["tested"] += np.bincount(k, weights=w, minlength=self.rungs)
         m.cycle_log.append((float(np.sum(w * (m.week + 1 - p.submitted[idx]))), float(w.sum())))
-        keep = p.mean[idx] >= self.threshold
-        top = k == self.rungs - 1
-        promote = idx[keep & ~top]
+        promote, merge = read_results(
+            idx, normal, p.rung, p.owner, p.obs, p.mean, p.var, p.weight, p.state, p.work_left,
+            budget, wf.skill, self.rho, self.implement, self._sd2, self._run_noise2,
+            self.reading_noise, self.threshold, m.counts["tested"])
         m.counts["promoted"] += float(p.weight[promote].sum())
-        p.rung[promote] += 1
-        p.state[promote] = IMPLEMENT
-        p.work_left[promote] = self.implement[p.rung[promote]]
-        merge = idx[keep & top]
         if merge.size:
             self._settle_duplicates(merge)
             m.frontier.merge(p.take(merge))
-        gone = np.concatenate([idx[~keep], merge])
-        p.state[gone] = -1
-        budget[gone] = 0.0
+            p.state[merge] = -1
+            budget[merge] = 0.0
 
     def _settle_duplicates(self, idx: np.ndarray) -> None:
         """Settle duplicates: an idea someone else merged this epoch counts once.
