@@ -74,22 +74,29 @@ def bold_count(rng, g: np.ndarray, p: float) -> np.ndarray:
     return np.where(huge, np.clip(approx, 0.0, g), exact)
 
 
-def draw_few(rng, quality, g, noise, h, parent_u):
+def draw_few(rng, quality, g, noise, h, parent_u, q_parent, bias):
     """A handful of ideas per row (a human's week), drawn one by one.
 
-    Exactly one draw of each kind per idea. Returns estimates in a (rows, most ideas) matrix
-    (``EMPTY`` past each row's count), the flat positions of the ideas in it and, for those ideas
-    only, their true effects, class spreads and taste-noise draws (in units of the row's noise).
+    Exactly one draw of each kind per idea: bold or ordinary, its true effect, its taste noise,
+    its own part of the small-scale quirk (``ideas.IdeaBacklog._candidates`` says how an idea's
+    effect and quirk follow its parent's, with heritability ``h`` per row, and how a share
+    ``bias`` of taste noise is the quirk).
+
+    Returns:
+        Estimates in a (rows, most ideas) matrix (``EMPTY`` past each row's count), and for the
+        ideas only: their flat positions in it, their rows, true effects and quirks.
+
     """
     counts = g.astype(np.int64)
     total = int(counts.sum())
     uniform = rng.random(total)  # bold or ordinary
     normal = rng.standard_normal(total)
     appeal = rng.standard_normal(total)
-    est, flat, z, sd = few_ideas(counts, uniform, normal, appeal, quality.p_bold,
-                                 quality.mu_bold, quality.sd_bold, quality.mu_ord,
-                                 quality.sd_ord, noise, np.ascontiguousarray(h[:, 0]), parent_u)
-    return est, flat, z, sd, appeal
+    own = rng.standard_normal(total)
+    return few_ideas(counts, uniform, normal, appeal, own, quality.p_bold, quality.mu_bold,
+                     quality.sd_bold, quality.mu_ord, quality.sd_ord, noise,
+                     np.ascontiguousarray(h), parent_u, q_parent, bias,
+                     float(np.sqrt(1.0 - bias**2)))
 
 
 def top_estimates(rng: np.random.Generator, g: np.ndarray, width: int, mu: np.ndarray,

@@ -166,31 +166,32 @@ class IdeaBacklog:
         """
         parent, parent_u, q_parent = lineage
         h = np.where(parent >= 0, heritability, 0.0)[:, None]
-        keep = np.sqrt(1.0 - h**2)
         if np.all(block == 1.0) and g.max() <= SMALL_BATCH:
-            est, flat, z, sd, appeal = draw_few(rng, quality, g, noise, h, parent_u)
-            size = np.ones(flat.size)
-        else:
-            g_bold = bold_count(rng, g, quality.p_bold)
-            parts = []
-            for g_c, mu, sd in ((g - g_bold, quality.mu_ord, quality.sd_ord),
-                                (g_bold, quality.mu_bold, quality.sd_bold)):
-                # A class with fewer ideas than a block still counts: one entry stands for all
-                # of them (else a cohort thinking of a few bold ideas a block would drop them).
-                s_c = np.minimum(block, np.maximum(g_c, 1.0))
-                width = int(min(self.width, np.max(np.floor(g_c / s_c))))
-                if width:
-                    e, zz = top_estimates(rng, g_c, width, mu + h[:, 0] * sd * parent_u,
-                                           sd * keep[:, 0], noise, s_c)
-                    parts.append((e, zz, np.full(e.shape, sd),
-                                  np.where(e > EMPTY, (e - zz) / noise[:, None], 0.0),
-                                  np.broadcast_to(s_c[:, None], e.shape)))
-            if not parts:
-                parts = [(np.empty((g.size, 0)),) * 5]
-            est, z, sd, appeal, size = (np.concatenate(x, axis=1)
-                                        for x in zip(*parts, strict=True))
-            flat = np.flatnonzero(est > EMPTY)
-            z, sd, appeal, size = (x.ravel()[flat] for x in (z, sd, appeal, size))
+            est, flat, row, z, q = draw_few(rng, quality, g, noise, h[:, 0], parent_u, q_parent,
+                                            bias)
+            return {"est": est, "flat": flat, "row": row, "z": z, "q": q,
+                    "block": np.ones(flat.size), "parent": parent}
+        keep = np.sqrt(1.0 - h**2)
+        g_bold = bold_count(rng, g, quality.p_bold)
+        parts = []
+        for g_c, mu, sd in ((g - g_bold, quality.mu_ord, quality.sd_ord),
+                            (g_bold, quality.mu_bold, quality.sd_bold)):
+            # A class with fewer ideas than a block still counts: one entry stands for all
+            # of them (else a cohort thinking of a few bold ideas a block would drop them).
+            s_c = np.minimum(block, np.maximum(g_c, 1.0))
+            width = int(min(self.width, np.max(np.floor(g_c / s_c))))
+            if width:
+                e, zz = top_estimates(rng, g_c, width, mu + h[:, 0] * sd * parent_u,
+                                       sd * keep[:, 0], noise, s_c)
+                parts.append((e, zz, np.full(e.shape, sd),
+                              np.where(e > EMPTY, (e - zz) / noise[:, None], 0.0),
+                              np.broadcast_to(s_c[:, None], e.shape)))
+        if not parts:
+            parts = [(np.empty((g.size, 0)),) * 5]
+        est, z, sd, appeal, size = (np.concatenate(x, axis=1)
+                                    for x in zip(*parts, strict=True))
+        flat = np.flatnonzero(est > EMPTY)
+        z, sd, appeal, size = (x.ravel()[flat] for x in (z, sd, appeal, size))
         # Only the ideas (not the padding of the draws) are computed on.
         row = flat // max(est.shape[1], 1)
         fresh = sd * (bias * appeal + np.sqrt(1.0 - bias**2) * rng.standard_normal(flat.size))

@@ -150,8 +150,8 @@ def take_best(est, ids, head, rows, wanted, min_estimate):  # pragma: no cover -
 
 
 @njit(cache=True, nogil=True)
-def few_ideas(counts, uniform, normal, appeal, p_bold, mu_bold, sd_bold, mu_ord, sd_ord, noise,
-              h, parent_u):  # pragma: no cover - compiled
+def few_ideas(counts, uniform, normal, appeal, own, p_bold, mu_bold, sd_bold, mu_ord, sd_ord,
+              noise, h, parent_u, q_parent, bias, unbiased):  # pragma: no cover - compiled
     """Ideas of rows that think of a handful each, from their draws (``idea_draws.draw_few``).
 
     Args:
@@ -159,6 +159,7 @@ def few_ideas(counts, uniform, normal, appeal, p_bold, mu_bold, sd_bold, mu_ord,
         uniform: One uniform draw per idea, row by row: bold or ordinary.
         normal: One normal draw per idea: the true effect's own part.
         appeal: One normal draw per idea: the taste noise, in units of the row's noise.
+        own: One normal draw per idea: the quirk's own part.
         p_bold: Share of bold ideas.
         mu_bold: Mean effect of a bold idea.
         sd_bold: Spread of bold ideas.
@@ -167,10 +168,13 @@ def few_ideas(counts, uniform, normal, appeal, p_bold, mu_bold, sd_bold, mu_ord,
         noise: Taste noise per row.
         h: Heritability per row (0 for fresh ideas).
         parent_u: Standardised effect of each row's parent.
+        q_parent: Quirk of each row's parent.
+        bias: Share of taste noise that is the quirk.
+        unbiased: ``sqrt(1 - bias**2)``.
 
     Returns:
-        Estimates as a (rows, most ideas) matrix, -inf past each row's count; the flat position
-        of each idea in it; each idea's true effect and class spread.
+        Estimates as a (rows, most ideas) matrix, -inf past each row's count; for each idea its
+        flat position in it, its row, its true effect and its quirk.
 
     """
     n = counts.size
@@ -180,8 +184,9 @@ def few_ideas(counts, uniform, normal, appeal, p_bold, mu_bold, sd_bold, mu_ord,
     total = uniform.size
     est = np.full((n, width), -np.inf)
     flat = np.empty(total, dtype=np.int64)
+    row = np.empty(total, dtype=np.int64)
     z = np.empty(total)
-    sd = np.empty(total)
+    q = np.empty(total)
     i = 0
     for r in range(n):
         hr = h[r]
@@ -193,10 +198,11 @@ def few_ideas(counts, uniform, normal, appeal, p_bold, mu_bold, sd_bold, mu_ord,
             zi = mu + hr * s * parent_u[r] + s * keep * normal[i]
             est[r, c] = zi + noise[r] * appeal[i]
             flat[i] = r * width + c
+            row[i] = r
             z[i] = zi
-            sd[i] = s
+            q[i] = hr * q_parent[r] + keep * (s * (bias * appeal[i] + unbiased * own[i]))
             i += 1
-    return est, flat, z, sd
+    return est, flat, row, z, q
 
 
 @njit(cache=True, nogil=True)
@@ -543,7 +549,8 @@ def compile_all() -> None:
                  np.zeros(2))
     abandon_stale(rows.copy(), one, 0, 1.0, 1)
     spend_time(rows, rows, one.copy(), one.copy(), one, 0)
-    few_ideas(rows, one, one, one, 0.1, 1.0, 1.0, 0.0, 1.0, one, one * 0.0, one)
+    few_ideas(rows, one, one, one, one, 0.1, 1.0, 1.0, 0.0, 1.0, one, one * 0.0, one, one, 0.5,
+              0.5)
     flags = np.zeros(2, dtype=np.bool_)
     walkable_requests(rows, rows, one, rows, one, one, one, 1.0, 1.0, one, 1.0, 0, 1.0)
     walk_queue(np.ones(2), np.ones(2), flags, np.ones(2), flags, 1.0, np.inf)

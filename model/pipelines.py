@@ -246,8 +246,8 @@ class ResearchCycle:
                                     QUEUED)
         if stale.size:
             self.model.counts["abandoned"] += float(p.weight[stale].sum())
-        # Finished rows are dropped once they are an eighth of the table: moving every field of
+        # Finished rows are dropped once they are a quarter of the table: moving every field of
         # every row each week cost more than the rest of the week in a lab of 10,000. Until
         # then they sit inert (state -1), and no phase reads a row by its position alone.
-        if 8 * dead > len(p):
+        if 4 * dead > len(p):
             p.keep(p.state >= 0)
