@@ -206,29 +206,18 @@ class IdeaBacklog:
         if not est.shape[0]:
             return
         self._reserve(new["flat"].size)
+        pool = tuple(self._pool[f] for f in ("z", "q", "block", "parent", "scale", "born"))
+        fields = (new["z"], new["q"], new["block"], new["row"], new["parent"], scale, born)
         shelf_of = self._shelf[rows]
         for w, shelf in self._shelves.items():
             pick = (np.flatnonzero(shelf_of == w) if len(self._shelves) > 1
                     else np.arange(rows.size))
             if pick.size == 0:
                 continue
-            first = self._top
             kept = merge_backlogs(shelf.est, shelf.ids, shelf.head, self._local[rows[pick]],
-                                  est, pick, first)
-            if kept.size:
-                self._allocate(kept.size, born)
-                self._write(first, new, kept, scale, born)
-
-    def _write(self, first: int, new: dict[str, np.ndarray], j: np.ndarray, scale: float,
-               born: float) -> None:
-        """Write the fields of new ideas ``j`` (as numbered in ``new``) into the pool."""
-        pool, to, row = self._pool, slice(first, first + j.size), new["row"][j]
-        pool["z"][to] = new["z"][j]
-        pool["q"][to] = new["q"][j]
-        pool["block"][to] = new["block"][j]
-        pool["parent"][to] = new["parent"][row]
-        pool["scale"][to] = scale
-        pool["born"][to] = born
+                                  est, pick, self._top, pool, fields)
+            if kept:
+                self._allocate(kept, born)
 
     def _allocate(self, n: int, born: float) -> int:
         """The first of ``n`` pool entries for ideas born in week ``born`` (room reserved)."""

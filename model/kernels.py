@@ -15,7 +15,8 @@ from numba import njit
 
 
 @njit(cache=True, nogil=True)
-def merge_backlogs(est, ids, head, local, new_est, pick, first):  # pragma: no cover - compiled
+def merge_backlogs(est, ids, head, local, new_est, pick, first, pool,
+                   new):  # pragma: no cover - compiled
     """Merge new estimates into sorted backlog rows, keeping each row's best ``width``.
 
     The same as a stable descending sort of each row's old entries followed by its new ones
@@ -34,11 +35,17 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first):  # pragma: no c
             numbered row-major over all m rows.
         pick: Row of ``new_est`` for each of ``local``.
         first: Pool entry of the first new idea kept.
+        pool: The pool's fields z, q, block, parent, scale, born (room reserved): a kept idea's
+            are written at its entry.
+        new: The new ideas' z, q, block and row, each's parent by row, and the scale and birth
+            week of them all.
 
     Returns:
-        The number (in ``new_est``'s numbering) of each new idea kept, in pool order.
+        How many new ideas were kept.
 
     """
+    pool_z, pool_q, pool_block, pool_parent, pool_scale, pool_born = pool
+    new_z, new_q, new_block, new_row, new_parent, scale, born = new
     m, k = new_est.shape
     width = est.shape[1]
     number = np.empty(m, dtype=np.int64)  # number of the first idea of each new row
@@ -48,7 +55,6 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first):  # pragma: no c
         for c in range(k):
             if new_est[r, c] > -np.inf:
                 count += 1
-    kept = np.empty(min(count, local.size * width), dtype=np.int64)
     n_kept = 0
     old_e, old_i = np.empty(width), np.empty(width, dtype=ids.dtype)
     new_e, new_j = np.empty(k), np.empty(k, dtype=np.int64)
@@ -88,8 +94,11 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first):  # pragma: no c
                 a += 1
             elif b < n_new:
                 est[row, c] = new_e[b]
-                ids[row, c] = first + n_kept
-                kept[n_kept] = new_j[b]
+                at, j = first + n_kept, new_j[b]
+                ids[row, c] = at
+                pool_z[at], pool_q[at], pool_block[at] = new_z[j], new_q[j], new_block[j]
+                pool_parent[at] = new_parent[new_row[j]]
+                pool_scale[at], pool_born[at] = scale, born
                 n_kept += 1
                 b += 1
             elif c <= last:  # an old idea moved up or fell off
@@ -98,7 +107,7 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first):  # pragma: no c
             else:
                 break  # the rest of the row was empty and stays so
         head[row] = 0
-    return kept[:n_kept]
+    return n_kept
 
 
 @njit(cache=True, nogil=True)
@@ -539,7 +548,10 @@ def compile_all() -> None:
     est = np.full((2, 3), -np.inf)
     ids = np.zeros((2, 3), dtype=np.int32)
     rows = np.arange(2, dtype=np.int64)
-    merge_backlogs(est, ids, np.zeros(2, dtype=np.int64), rows, np.zeros((2, 2)), rows, 1)
+    pool = (np.zeros(4), np.zeros(4), np.zeros(4), np.zeros(4, dtype=np.int64), np.zeros(4),
+            np.zeros(4))
+    merge_backlogs(est, ids, np.zeros(2, dtype=np.int64), rows, np.zeros((2, 2)), rows, 1, pool,
+                   (np.zeros(4), np.zeros(4), np.zeros(4), rows, rows, 1.0, 0.0))
     forget_stale(est, ids, 1, np.zeros(2, dtype=bool), rows)
     fair_starts(rows, rows, np.zeros(2), rows, np.ones(2), np.ones(2), np.zeros(2), np.ones(2))
     take_best(est, ids, np.zeros(2, dtype=np.int64), rows, rows, np.zeros(2))

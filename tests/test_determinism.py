@@ -213,11 +213,25 @@ def test_the_compiled_backlog_merge_keeps_what_a_stable_sort_keeps():
         want_est = np.take_along_axis(both, order, axis=1)
         want_ids = np.take_along_axis(np.concatenate([ids[local], new_ids], axis=1), order, 1)
         got_est, got_ids, got_head = est.copy(), ids.copy(), head.copy()
-        kept = merge_backlogs(got_est, got_ids, got_head, local, new, pick, 7)
+        # The pool gets each kept idea's fields: its number j as z, its row's parent.
+        n_new = int((new > -np.inf).sum())
+        pool = tuple(np.full(7 + new.size, -9.0) for _ in range(6))
+        parent = rng.integers(0, 99, local.size).astype(float)
+        row = np.repeat(np.arange(local.size), (new > -np.inf).sum(axis=1))
+        j = np.arange(n_new, dtype=float)
+        kept = merge_backlogs(got_est, got_ids, got_head, local, new, pick, 7, pool,
+                              (j, -j, j + 0.5, row, parent, 0.25, 3.0))
         assert np.array_equal(got_est[local], want_est)
         held = want_est > -np.inf
         fresh = held & (want_ids < 0)
-        assert kept.tolist() == (-1 - want_ids[fresh]).tolist()
+        assert kept == fresh.sum()
+        j_kept = -1 - want_ids[fresh]
+        written = slice(7, 7 + kept)
+        assert pool[0][written].tolist() == j_kept.tolist()
+        assert pool[1][written].tolist() == (-j_kept).tolist()
+        assert pool[2][written].tolist() == (j_kept + 0.5).tolist()
+        assert pool[3][written].tolist() == parent[row[j_kept]].tolist()
+        assert set(pool[4][written]) <= {0.25} and set(pool[5][written]) <= {3.0}
         expect = np.where(fresh, 0, want_ids)
         expect[fresh] = 7 + np.arange(fresh.sum())
         assert np.array_equal(got_ids[local][held], expect[held])
