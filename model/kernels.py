@@ -60,14 +60,14 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first, pool,
     new_e, new_j = np.empty(k), np.empty(k, dtype=np.int64)
     for t in range(local.size):
         row, r = local[t], pick[t]
-        # The row's new ideas, stably best first (a handful: insertion sort).
+        # The row's new ideas, stably best first: a handful by insertion, a cohort's by sort.
         n_new = 0
         j = number[r]
         for c in range(k):
             x = new_est[r, c]
             if x > -np.inf:
                 pos = n_new
-                while pos > 0 and new_e[pos - 1] < x:
+                while pos > 0 and new_e[pos - 1] < x and n_new < 16:
                     new_e[pos] = new_e[pos - 1]
                     new_j[pos] = new_j[pos - 1]
                     pos -= 1
@@ -75,6 +75,10 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first, pool,
                 new_j[pos] = j
                 n_new += 1
                 j += 1
+        if n_new > 16:  # the first 16 are in order, the rest as drawn: sort them all, stably
+            order = np.argsort(-new_e[:n_new], kind="mergesort")
+            new_e[:n_new] = new_e[:n_new][order]
+            new_j[:n_new] = new_j[:n_new][order]
         best_new = new_e[0] if n_new else -np.inf
         start = 0  # the row is unchanged before its first empty slot or first new idea
         while start < width and est[row, start] > -np.inf and est[row, start] >= best_new:

@@ -189,7 +189,8 @@ def test_the_compiled_backlog_merge_keeps_what_a_stable_sort_keeps():
 
     rng = np.random.default_rng(2)
     for _ in range(400):
-        rows, width, k = int(rng.integers(1, 30)), int(rng.integers(1, 12)), int(rng.integers(1, 6))
+        rows, width = int(rng.integers(1, 30)), int(rng.integers(1, 12))
+        k = int(rng.integers(1, 6) if rng.random() < 0.7 else rng.integers(17, 40))  # a cohort's
         # Old rows: sorted best first, a taken head, sometimes stale holes; ties on a coarse grid.
         est = -np.sort(-np.round(rng.normal(size=(rows, width)), 1), axis=1)
         est[rng.random((rows, width)) < 0.2] = -np.inf  # holes (stale ideas)
