@@ -547,6 +547,69 @@ def read_results(idx, normal, rung, owner, obs, mean, var, weight, state, work_l
     return promote[:n_promote], merge[:n_merge]
 
 
+@njit(cache=True, nogil=True)
+def queue_now(state, draw, running, queued):  # pragma: no cover - compiled
+    """The compute drawn by each running experiment, and the rows queued, in row order."""
+    n = state.size
+    drawn = np.empty(n)
+    waiting = np.empty(n, dtype=np.int64)
+    n_drawn = n_waiting = 0
+    for i in range(n):
+        if state[i] == running:
+            drawn[n_drawn] = draw[i]
+            n_drawn += 1
+        elif state[i] == queued:
+            waiting[n_waiting] = i
+            n_waiting += 1
+    return drawn[:n_drawn], waiting[:n_waiting]
+
+
+@njit(cache=True, nogil=True)
+def start_runs(idx, rung, weight, draw, run_left, state, prices, run_weeks, budget,
+               running):  # pragma: no cover - compiled
+    """Start the granted experiments ``idx``: their draw on the budget and weeks to run.
+
+    An experiment costs its rung's price per idea, spread over the rung's run weeks; one whose
+    spread cost exceeds the whole budget draws the budget and runs longer.
+    """
+    for i in idx:
+        weeks = run_weeks[rung[i]]
+        cost = prices[rung[i]] * weight[i]
+        nominal = cost / max(weeks, 1.0)
+        d = min(nominal, budget)
+        draw[i] = d
+        run_left[i] = cost / d if d < nominal else weeks
+        state[i] = running
+
+
+@njit(cache=True, nogil=True)
+def tally_queue(state, draw, owner, rung, weight, prices, run_weeks, history, decay, running,
+                queued):  # pragma: no cover - compiled
+    """After the week's grants: what runs, what waits, and each claimant's decayed use.
+
+    ``history`` decays by ``decay`` and gains each claimant's compute drawn this week (summed in
+    row order). Returns the compute drawn by each running experiment and the compute per week
+    each waiting request wants, in row order, for the caller to sum.
+    """
+    n = state.size
+    drawn = np.empty(n)
+    wanted = np.empty(n)
+    gained = np.zeros(history.size)
+    n_drawn = n_wanted = 0
+    for i in range(n):
+        if state[i] == running:
+            drawn[n_drawn] = draw[i]
+            n_drawn += 1
+            gained[owner[i]] += draw[i]
+        elif state[i] == queued:
+            k = rung[i]
+            wanted[n_wanted] = prices[k] * weight[i] / max(run_weeks[k], 1.0)
+            n_wanted += 1
+    for o in range(history.size):
+        history[o] = history[o] * decay + gained[o]
+    return drawn[:n_drawn], wanted[:n_wanted]
+
+
 def compile_all() -> None:
     """Compile (or load from the cache) every kernel, on tiny inputs."""
     est = np.full((2, 3), -np.inf)
@@ -560,6 +623,9 @@ def compile_all() -> None:
     fair_starts(rows, rows, np.zeros(2), rows, np.ones(2), np.ones(2), np.zeros(2), np.ones(2))
     take_best(est, ids, np.zeros(2, dtype=np.int64), rows, rows, np.zeros(2))
     one = np.ones(2)
+    queue_now(rows, one, 1, 2)
+    start_runs(rows, rows, one, one.copy(), one.copy(), rows.copy(), one, one, 1.0, 2)
+    tally_queue(rows, one, rows, rows, one, one, one, one.copy(), 0.5, 2, 1)
     read_results(rows, one, rows.copy(), rows, one.copy(), one.copy(), one.copy(), one,
                  rows.copy(), one.copy(), one.copy(), one, one, one, 1.0, 1.0, 1.0, 0.0,
                  np.zeros(2))

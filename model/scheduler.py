@@ -24,7 +24,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.kernels import fair_starts, order_and_walk, walkable_requests
+from model.kernels import (
+    fair_starts,
+    order_and_walk,
+    queue_now,
+    start_runs,
+    tally_queue,
+    walkable_requests,
+)
 from model.pipelines import QUEUED, RUNNING
 
 REACH = 256  # requests ordered at least, ahead of the walk
@@ -65,10 +72,8 @@ class ExperimentScheduler:
         m, p = self.model, self.model.cycle.pipes
         budget = m.compute.experiments
         prices = self.prices()
-        state = p.state
-        running = state == RUNNING
-        free = budget - float(np.sum(p.draw[running]))
-        queued = np.flatnonzero(state == QUEUED)
+        drawn, queued = queue_now(p.state, p.draw, RUNNING, QUEUED)
+        free = budget - float(np.sum(drawn))
         granted = np.empty(0, dtype=np.int64)
         if queued.size and free > 0:
             claim = 0.0  # no fair share
@@ -85,19 +90,13 @@ class ExperimentScheduler:
                                           m.week, self.max_wait)
             keys = tuple(k[at] for k in self._keys(queued, prices))
             granted = self._walk_in_order(keys, (queued[at], *cols), free)
-            self._start(granted, prices)
-        state = p.state
-        running = state == RUNNING
-        used = p.draw[running]
-        self.used, self.offered = float(used.sum()), budget
-        n = self._grow_history()
-        self._history *= self.decay
-        self._history += np.bincount(p.owner[running], weights=used, minlength=n)
-        waiting = state == QUEUED
-        rung = p.rung[waiting]
-        wanted = float(np.sum(prices[rung] * p.weight[waiting]
-                              / np.maximum(self.run_weeks[rung], 1.0)))
-        m.compute.record(min(self.used, budget), budget, wanted)
+            start_runs(granted, p.rung, p.weight, p.draw, p.run_left, p.state, prices,
+                       self.run_weeks, budget, RUNNING)
+        self._grow_history()
+        drawn, wanted = tally_queue(p.state, p.draw, p.owner, p.rung, p.weight, prices,
+                                    self.run_weeks, self._history, self.decay, RUNNING, QUEUED)
+        self.used, self.offered = float(drawn.sum()), budget
+        m.compute.record(min(self.used, budget), budget, float(np.sum(wanted)))
         m.counts["experiment_compute"] += float(np.sum(p.draw[granted]))
 
     def _walk_in_order(self, keys, cols, free: float) -> np.ndarray:
@@ -188,16 +187,4 @@ class ExperimentScheduler:
         p.weight[i] = fits
         p.append(**rest)
 
-    def _start(self, idx: np.ndarray, prices: np.ndarray) -> None:
-        p = self.model.cycle.pipes
-        if idx.size == 0:
-            return
-        rung = p.rung[idx]
-        weeks = self.run_weeks[rung]
-        cost = prices[rung] * p.weight[idx]
-        nominal = cost / np.maximum(weeks, 1.0)
-        draw = np.minimum(nominal, self.model.compute.experiments)
-        p.draw[idx] = draw
-        p.run_left[idx] = np.where(draw < nominal, cost / draw, weeks)
-        p.state[idx] = RUNNING
 
