@@ -382,6 +382,28 @@ def walk_queue(unit, want, group, quantum, event, free, rest_min):  # pragma: no
 
 
 @njit(cache=True, nogil=True)
+def work_rates(state, owner, weight, speed, copies, interpret_boost, implement_boost, interpret,
+               implement):  # pragma: no cover - compiled
+    """Each researcher's rate of work per idea, interpreting and implementing.
+
+    A researcher splits its time over the ideas it is working on (stages ``interpret`` and
+    ``implement``, counted by weight in row order); a cohort gives each idea at most one copy's
+    time. Copilots speed each kind of work up by its boost.
+    """
+    load = np.zeros(speed.size)
+    for i in range(state.size):
+        if state[i] == implement or state[i] == interpret:
+            load[owner[i]] += weight[i]
+    rate_interpret = np.empty(speed.size)
+    rate_implement = np.empty(speed.size)
+    for o in range(speed.size):
+        per_idea = speed[o] * min(1.0, copies[o] / max(load[o], 1e-12))
+        rate_interpret[o] = per_idea * interpret_boost[o]
+        rate_implement[o] = per_idea * implement_boost[o]
+    return rate_interpret, rate_implement
+
+
+@njit(cache=True, nogil=True)
 def spend_time(state, owner, work_left, budget, rate_by_owner, stage):  # pragma: no cover
     """Spend this week's time on the pipelines at ``stage``; return those that finished.
 
@@ -623,6 +645,7 @@ def compile_all() -> None:
     fair_starts(rows, rows, np.zeros(2), rows, np.ones(2), np.ones(2), np.zeros(2), np.ones(2))
     take_best(est, ids, np.zeros(2, dtype=np.int64), rows, rows, np.zeros(2))
     one = np.ones(2)
+    work_rates(rows, rows, one, one, one, one, one, 3, 0)
     queue_now(rows, one, 1, 2)
     start_runs(rows, rows, one, one.copy(), one.copy(), rows.copy(), one, one, 1.0, 2)
     tally_queue(rows, one, rows, rows, one, one, one, one.copy(), 0.5, 2, 1)

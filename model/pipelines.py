@@ -20,7 +20,7 @@ import numpy as np
 
 from model.duplication import distinct_shares
 from model.ideas import IdeaQuality
-from model.kernels import abandon_stale, read_results, spend_time
+from model.kernels import abandon_stale, read_results, spend_time, work_rates
 
 IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
 INT_FIELDS = ("owner", "parent", "rung", "state", "idea")
@@ -174,14 +174,14 @@ class ResearchCycle:
 
         """
         wf, p = self.model.workforce, self.pipes
-        working = (p.state == IMPLEMENT) | (p.state == INTERPRET)
-        load = np.bincount(p.owner[working], weights=p.weight[working], minlength=len(wf.kind))
         # A researcher splits its time over the ideas it is working on; a cohort gives each idea
         # at most one copy's time.
-        per_idea = wf.speed * np.minimum(1.0, wf.copies / np.maximum(load, 1e-12))
+        interpreting, implementing = work_rates(
+            p.state, p.owner, p.weight, wf.speed, wf.copies, wf.interpret_boost,
+            wf.implement_boost, INTERPRET, IMPLEMENT)
         budget = budget.copy()
-        self._spend(INTERPRET, budget, per_idea * wf.interpret_boost)
-        self._spend(IMPLEMENT, budget, per_idea * wf.implement_boost)
+        self._spend(INTERPRET, budget, interpreting)
+        self._spend(IMPLEMENT, budget, implementing)
 
     def _spend(self, state: int, budget: np.ndarray, rate_by_owner: np.ndarray) -> None:
         p = self.pipes
