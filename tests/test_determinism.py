@@ -2,7 +2,8 @@
 
 The hashes below were recorded from the model before any performance work. An optimisation of
 the core must leave every one of them unchanged: same random draws in the same order, same
-floating-point results. A deliberate change of behaviour updates them in a separate step, with
+floating-point results, whether ``model/kernels.py`` runs compiled (numba) or as plain Python.
+A deliberate change of behaviour updates them in a separate step, with
 its reason, by running ``.venv/bin/python tests/test_determinism.py`` (it prints the table).
 
 Each run covers a different part of the core: a small baseline lab (copilots, lineage graph),
@@ -14,6 +15,8 @@ data, and a lab with millions of poor-taste AI copies.
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -104,6 +107,16 @@ def digests(name: str) -> str:
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 def test_outputs_are_byte_identical_to_the_golden_fixture(name):
     assert digests(name) == GOLDEN[name]
+
+
+def test_the_kernels_as_plain_python_give_the_same_bytes():
+    # numba compiles model/kernels.py; run uncompiled, the same code must give the same outputs.
+    code = ("import sys; sys.path.insert(0, 'tests'); from test_determinism import digests, "
+            "CONFIGS; print('\\n'.join(digests(n) for n in sorted(CONFIGS)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "NUMBA_DISABLE_JIT": "1"},
+                         cwd=Path(__file__).resolve().parents[1]).stdout.split("\n")
+    assert out[:len(CONFIGS)] == [GOLDEN[n] for n in sorted(CONFIGS)]
 
 
 if __name__ == "__main__":  # print the table to paste into GOLDEN after a deliberate change
