@@ -633,33 +633,20 @@ def tally_queue(state, draw, owner, rung, weight, prices, run_weeks, history, de
 
 
 def compile_all() -> None:
-    """Compile (or load from the cache) every kernel, on tiny inputs."""
-    est = np.full((2, 3), -np.inf)
-    ids = np.zeros((2, 3), dtype=np.int32)
-    rows = np.arange(2, dtype=np.int64)
-    pool = (np.zeros(4), np.zeros(4), np.zeros(4), np.zeros(4, dtype=np.int64), np.zeros(4),
-            np.zeros(4))
-    merge_backlogs(est, ids, np.zeros(2, dtype=np.int64), rows, np.zeros((2, 2)), rows, 1, pool,
-                   (np.zeros(4), np.zeros(4), np.zeros(4), rows, rows, 1.0, 0.0))
-    forget_stale(est, ids, 1, np.zeros(2, dtype=bool), rows)
-    fair_starts(rows, rows, np.zeros(2), rows, np.ones(2), np.ones(2), np.zeros(2), np.ones(2))
-    take_best(est, ids, np.zeros(2, dtype=np.int64), rows, rows, np.zeros(2))
-    one = np.ones(2)
-    work_rates(rows, rows, one, one, one, one, one, 3, 0)
-    queue_now(rows, one, 1, 2)
-    start_runs(rows, rows, one, one.copy(), one.copy(), rows.copy(), one, one, 1.0, 2)
-    tally_queue(rows, one, rows, rows, one, one, one, one.copy(), 0.5, 2, 1)
-    read_results(rows, one, rows.copy(), rows, one.copy(), one.copy(), one.copy(), one,
-                 rows.copy(), one.copy(), one.copy(), one, one, one, 1.0, 1.0, 1.0, 0.0,
-                 np.zeros(2))
-    abandon_stale(rows.copy(), one, 0, 1.0, 1)
-    spend_time(rows, rows, one.copy(), one.copy(), one, 0)
-    few_ideas(rows, one, one, one, one, 0.1, 1.0, 1.0, 0.0, 1.0, one, one * 0.0, one, one, 0.5,
-              0.5)
-    flags = np.zeros(2, dtype=np.bool_)
-    walkable_requests(rows, rows, one, rows, one, one, one, 1.0, 1.0, one, 1.0, 0, 1.0)
-    walk_queue(np.ones(2), np.ones(2), flags, np.ones(2), flags, 1.0, np.inf)
-    order_and_walk(one, one, one, one, flags, one, flags, 1.0, 1)
+    """Compile every kernel (or load it from the cache) for the types a run gives it.
+
+    A few short labs run: every scheduler policy, AI on and off, so each kernel meets the
+    argument types of a real run.
+    """
+    from model.model import TakeoffModel  # the kernels are the model's: imported on demand
+    from model.scenario import load_scenario
+
+    for name, policy in (("baseline", "fair"), ("compute_bound", "value"),
+                         ("compute_bound", "fifo"), ("humans_only", "fair")):
+        scenario = load_scenario(name).replace({
+            "humans.count": 20, "run.burn_in_weeks": 30, "run.weeks": 10,
+            "policy.scheduler": policy})
+        TakeoffModel(scenario, lineage_graph=False).run()
 
 
 if __name__ == "__main__":
