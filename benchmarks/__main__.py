@@ -61,8 +61,11 @@ def main(argv: list[str] | None = None) -> int:
             [65, 130] if quick else [65, 130, 260, 520], twin=True, repeats=1 if quick else 3),
     }
     say("profile of a week")
-    results["profile"] = [profile.phases(100, True, 104),
-                          profile.phases(1000 if quick else 10000, False, 12)]
+    results["profile"] = [profile.phases(100, True, 104), profile.phases(1000, False, 52)]
+    if not quick:
+        results["profile"].append(profile.phases(10000, False, 12))
+    say("startup of a fresh process")
+    results["startup"] = runs.startup(repeats=reps)
     say("app update")
     results["app"] = runs.app_update(repeats=reps)
     results["load"] = (load_start, load())

@@ -1,14 +1,16 @@
-"""Where a week's time goes: the research cycle's phases, and the share spent on random draws.
+"""Where a week's time goes: the cycle's phases, random draws, and the compiled kernels.
 
 Phases are timed by wrapping the methods of one model instance (nothing else is affected); the
-random-number share by handing the model a generator that times every draw it makes. Both add a
-little overhead of their own, so the shares matter here, not the totals. The draws are fixed by
-the model's contract (same seed, same draws in the same order, same bytes out): their time is a
-floor that no optimisation keeping outputs identical can go under.
+random-number share by handing the model a generator that times every draw it makes; the compiled
+kernels (``model/kernels.py``) by wrapping them where the core modules call them, for the run
+only. All add a little overhead of their own, so the shares matter here, not the totals. The
+draws are fixed by the model's contract (same seed, same draws in the same order, same bytes
+out): their time is a floor that no optimisation keeping outputs identical can go under.
 """
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections import defaultdict
 
@@ -68,6 +70,28 @@ def _wrap(owner, method: str, label: str, clock: dict) -> None:
     setattr(owner, method, timed)  # on the instance: the class and other models are untouched
 
 
+KERNEL_USERS = ("model.ideas", "model.idea_draws", "model.pipelines", "model.scheduler")
+
+
+def _time_kernels(clock: dict) -> list[tuple]:
+    """Time every compiled kernel the core calls; return what to put back afterwards."""
+    undo = []
+    for name in KERNEL_USERS:
+        module = importlib.import_module(name)
+        for attr, kernel in vars(module).items():
+            if hasattr(kernel, "py_func"):  # a numba dispatcher
+                def timed(*args, _kernel=kernel):
+                    start = time.perf_counter()
+                    try:
+                        return _kernel(*args)
+                    finally:
+                        clock["kernels"] += time.perf_counter() - start
+
+                undo.append((module, attr, kernel))
+                setattr(module, attr, timed)
+    return undo
+
+
 def phases(humans: int, ai: bool, weeks: int) -> dict:
     """Seconds per week of each phase, the random draws' share, and the week's total.
 
@@ -85,10 +109,16 @@ def phases(humans: int, ai: bool, weeks: int) -> dict:
             owner = getattr(owner, part)
         _wrap(owner, method, label, clock)
     model.rng = _TimedGenerator(model.rng, clock)
-    start = time.perf_counter()
-    for _ in range(weeks):
-        model.step()
-    total = time.perf_counter() - start
+    undo = _time_kernels(clock)
+    try:
+        start = time.perf_counter()
+        for _ in range(weeks):
+            model.step()
+        total = time.perf_counter() - start
+    finally:
+        for module, attr, kernel in undo:
+            setattr(module, attr, kernel)
     return {"humans": humans, "ai": ai, "agents": len(model.agents), "total": total / weeks,
             "draws": clock.pop("draws", 0.0) / weeks,
+            "kernels": clock.pop("kernels", 0.0) / weeks,
             "phases": [(label, clock[label] / weeks) for label, _, _ in PHASES]}

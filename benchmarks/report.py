@@ -150,8 +150,21 @@ def write_results(results: dict, path: Path) -> None:
                                                for p in profiles) + " |")
     out.append("| random draws (all phases) | " + " | ".join(
         f"{p['draws'] * 1e3:.3g} ({p['draws'] / p['total']:.0%})" for p in profiles) + " |")
+    out.append("| compiled kernels (all phases) | " + " | ".join(
+        f"{p['kernels'] * 1e3:.3g} ({p['kernels'] / p['total']:.0%})" for p in profiles) + " |")
+    out.append("| everything else: numpy calls and Python | " + " | ".join(
+        f"{(p['total'] - p['draws'] - p['kernels']) * 1e3:.3g} "
+        f"({1 - (p['draws'] + p['kernels']) / p['total']:.0%})" for p in profiles) + " |")
     out.append("| **whole week** | " + " | ".join(f"**{p['total'] * 1e3:.3g}**"
                                                    for p in profiles) + " |")
+    start = results["startup"]
+    out += ["", "## Startup", "",
+            "A fresh process (`python -c`) that imports the model and runs one week of a "
+            "20-human lab: " + start["first week"].text("s") + ". Importing numba alone takes "
+            + start["numba"].text("s") + "; the compiled kernels load from numba's cache, "
+            "which `make` fills at install (`python -m model.kernels`). Compiling them from "
+            f"nothing, once per install or change of `model/kernels.py`: "
+            f"{start['compile'].median:.3g} s."]
     out += ["", "## The app's update", ""]
     app = results["app"]
     if app is None:

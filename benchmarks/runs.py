@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -154,4 +159,34 @@ def aggregate_run(repeats: int) -> dict | None:
         out[label] = {"total": Sample(times), "weeks": result.summary.get("weeks"),
                       "exploded": result.summary.get("exploded"),
                       "peak_mib": peak_memory(lambda s=scenario: simulate(s))}
+    return out
+
+
+STARTUP = ("import time; t = time.perf_counter(); {imports}; "
+           "print(time.perf_counter() - t)")
+
+
+def startup(repeats: int) -> dict:
+    """Seconds a fresh process takes to import the model and run one small lab for a week.
+
+    Kernels load from numba's cache (``make`` compiles them at install); ``numba`` is the
+    time to import numba alone, part of the first.
+    """
+    first_week = ("from model.model import TakeoffModel; "
+                  "from model.scenario import load_scenario; "
+                  "m = TakeoffModel(load_scenario('baseline').replace("
+                  "{'humans.count': 20, 'run.burn_in_weeks': 1})); m.step()")
+    root = Path(__file__).resolve().parents[1]
+    out = {}
+    for label, imports in (("first week", first_week), ("numba", "import numba")):
+        code = STARTUP.format(imports=imports)
+        out[label] = Sample([float(subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            cwd=root).stdout) for _ in range(repeats)])
+    # Compiling every kernel from nothing, as ``make`` does at install: into an empty cache.
+    with tempfile.TemporaryDirectory() as cache:
+        seconds, _ = timed(lambda: subprocess.run(
+            [sys.executable, "-m", "model.kernels"], check=True, cwd=root,
+            env={**os.environ, "NUMBA_CACHE_DIR": cache}))
+    out["compile"] = Sample([seconds])
     return out
