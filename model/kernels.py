@@ -461,6 +461,41 @@ def abandon_stale(state, submitted, week, shelf_life, queued):  # pragma: no cov
 
 
 @njit(cache=True, nogil=True)
+def _kth_smallest(values, at, k):  # pragma: no cover - compiled
+    """The ``k``-th smallest of ``values[at]`` (NaN compares as largest), in one pass.
+
+    A max-heap of the k smallest so far: after the first few thousand values, few enter it.
+    """
+    heap = np.empty(k)
+    for t in range(k):
+        heap[t] = values[at[t]]
+    for start in range(k // 2 - 1, -1, -1):
+        _sift_down(heap, start, k)
+    for t in range(k, at.size):
+        x = values[at[t]]
+        if x < heap[0] or np.isnan(heap[0]):
+            heap[0] = x
+            _sift_down(heap, 0, k)
+    return heap[0]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sift_down(heap, j, k):  # pragma: no cover - compiled
+    """Restore the max-heap below position ``j`` (NaN counts as the largest)."""
+    while True:
+        c = 2 * j + 1
+        if c >= k:
+            return
+        if c + 1 < k and (heap[c + 1] > heap[c] or np.isnan(heap[c + 1])):
+            c += 1
+        if heap[c] > heap[j] or (np.isnan(heap[c]) and not np.isnan(heap[j])):
+            heap[c], heap[j] = heap[j], heap[c]
+            j = c
+        else:
+            return
+
+
+@njit(cache=True, nogil=True)
 def order_and_walk(minor, major, unit, want, group, quantum, event, free,
                    reach):  # pragma: no cover - compiled
     """Order the requests by (``major``, ``minor``, position) and walk them (``walk_queue``).
@@ -484,7 +519,7 @@ def order_and_walk(minor, major, unit, want, group, quantum, event, free,
     while left.size:
         cut = np.inf
         if left.size > 2 * reach:
-            cut = np.partition(major[left], reach - 1)[reach - 1]
+            cut = _kth_smallest(major, left, reach)
         # Split in one pass: the prefix (ascending) and the rest, with the least it could use.
         ahead = np.empty(left.size, dtype=np.int64)
         rest = np.empty(left.size, dtype=np.int64)
