@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         for ai in (False, True):
             say(f"agent-step: {n} humans, AI {'on' if ai else 'off'}")
             results["agent_step"].append(
-                agent_step.compare(n, repeats=max(1, reps - (2 if n >= 10000 else 0)), ai=ai))
+                agent_step.compare(n, repeats=reps, ai=ai))
     results["runs"] = {}
     for label, (base, values) in runs.RUNS.items():
         say(f"whole run: {label}")
