@@ -2,7 +2,7 @@
 
 Phases are timed by wrapping the methods of one model instance (nothing else is affected); the
 random-number share by handing the model a generator that times every draw it makes; the compiled
-kernels (``model/kernels.py``) by wrapping them where the core modules call them, for the run
+kernels (``model/kernels/``) by wrapping them where the core modules call them, for the run
 only. All add a little overhead of their own, so the shares matter here, not the totals. The
 draws are fixed by the model's contract (same seed, same draws in the same order, same bytes
 out): their time is a floor that no optimisation keeping outputs identical can go under.

@@ -163,7 +163,7 @@ def write_results(results: dict, path: Path) -> None:
             "20-human lab: " + start["first week"].text("s") + ". Importing numba alone takes "
             + start["numba"].text("s") + "; the compiled kernels load from numba's cache, "
             "which `make` fills at install (`python -m model.kernels`). Compiling them from "
-            f"nothing, once per install or change of `model/kernels.py`: "
+            f"nothing, once per install or change of `model/kernels/`: "
             f"{start['compile'].median:.3g} s."]
     out += ["", "## The app's update", ""]
     app = results["app"]

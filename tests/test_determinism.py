@@ -2,9 +2,9 @@
 
 The hashes below were recorded from the model before any performance work. An optimisation of
 the core must leave every one of them unchanged: same random draws in the same order, same
-floating-point results, whether ``model/kernels.py`` runs compiled (numba) or as plain Python.
-A deliberate change of behaviour updates them in a separate step, with
-its reason, by running ``.venv/bin/python tests/test_determinism.py`` (it prints the table).
+floating-point results, whether the kernels of ``model/kernels/`` run compiled (numba) or as
+plain Python. A deliberate change of behaviour updates them in a separate step, with its reason,
+by running ``.venv/bin/python tests/test_determinism.py`` (it prints the table).
 
 Each run covers a different part of the core: a small baseline lab (copilots, lineage graph),
 humans only, an AI-driven explosion (autonomous cohorts, groups split by the fair scheduler),
@@ -110,7 +110,7 @@ def test_outputs_are_byte_identical_to_the_golden_fixture(name):
 
 
 def test_the_kernels_as_plain_python_give_the_same_bytes():
-    # numba compiles model/kernels.py; run uncompiled, the same code must give the same outputs.
+    # numba compiles model/kernels/; run uncompiled, the same code must give the same outputs.
     code = ("import sys; sys.path.insert(0, 'tests'); from test_determinism import digests, "
             "CONFIGS; print('\\n'.join(digests(n) for n in sorted(CONFIGS)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

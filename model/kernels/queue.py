@@ -1,0 +1,303 @@
+"""Compiled loops of the experiment scheduler (``model/scheduler.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def fair_starts(queued, owner, submitted, rung, weight, prices, history,
+                shares):  # pragma: no cover - compiled
+    """Virtual start time of each queued request under fair share.
+
+    A claimant's requests are taken oldest first (ties by position); a request starts once its
+    claimant's recent use plus its earlier requests (each its rung's price times its weight)
+    are served, per share. The same as a stable sort by (owner, submitted), a running sum of
+    the compute wanted over that order, and each claimant's sum before its first request taken
+    off, in that order of operations.
+
+    Args:
+        queued: Pipeline rows of the queued requests.
+        owner: Claimant (researcher row) of each pipeline row.
+        submitted: Week each pipeline row was queued.
+        rung: Rung of each pipeline row.
+        weight: Ideas each pipeline row stands for.
+        prices: Compute of one experiment at each rung.
+        history: Recent use per claimant.
+        shares: Fair-share claim per claimant.
+
+    Returns:
+        The start of each queued request, aligned with ``queued``.
+
+    """
+    n = queued.size
+    own = np.empty(n, dtype=np.int64)
+    week = np.empty(n)
+    count = np.zeros(history.size + 1, dtype=np.int64)
+    for t in range(n):
+        i = queued[t]
+        own[t] = owner[i]
+        week[t] = submitted[i]
+        count[own[t] + 1] += 1
+    for o in range(history.size):
+        count[o + 1] += count[o]
+    # Counting sort by owner (stable), then each owner's few requests by week (insertion, stable).
+    order = np.empty(n, dtype=np.int64)
+    fill = count[:-1].copy()
+    for t in range(n):
+        o = own[t]
+        pos = fill[o]
+        while pos > count[o] and week[order[pos - 1]] > week[t]:
+            order[pos] = order[pos - 1]
+            pos -= 1
+        order[pos] = t
+        fill[o] += 1
+    start = np.empty(n)
+    cum = 0.0
+    before = 0.0  # running sum before the current claimant's first request
+    last = -1
+    for s in range(n):
+        t = order[s]
+        o = own[t]
+        if o != last:
+            before = cum
+            last = o
+        i = queued[t]
+        want = prices[rung[i]] * weight[i]
+        cum += want
+        start[t] = (history[o] + cum - want - before) / shares[o]
+    return start
+
+
+@njit(cache=True, nogil=True)
+def walkable_requests(queued, rung, weight, owner, submitted, prices, run_weeks, budget, free,
+                      shares, claim, week, max_wait):  # pragma: no cover - compiled
+    """What each queued request needs, for the requests the walk could grant or stop at.
+
+    A request needs its rung's price spread over its run weeks per idea (``unit``); a group
+    (weight above 1) wants that for all its ideas, a single at most the whole budget. Under
+    fair share (``claim`` above 0) a group runs whole only within its claimant's share of the
+    budget. A group, or a single needing more than half the budget that has waited
+    ``max_wait`` weeks, is an event of the walk. A single needing more than is free is
+    skipped wherever it stands (free compute only falls), so only the others are returned.
+
+    Returns:
+        Position in ``queued``, unit, want, group, quantum and event of each request kept.
+
+    """
+    n = queued.size
+    at = np.empty(n, dtype=np.int64)
+    unit = np.empty(n)
+    want = np.empty(n)
+    group = np.empty(n, dtype=np.bool_)
+    quantum = np.empty(n)
+    event = np.empty(n, dtype=np.bool_)
+    m = 0
+    for t in range(n):
+        i = queued[t]
+        k = rung[i]
+        u = prices[k] / max(run_weeks[k], 1.0)
+        g = weight[i] > 1.0
+        w = u * weight[i] if g else min(u, budget)
+        q = budget * shares[owner[i]] / claim if claim > 0 else np.inf
+        ev = g or ((week - submitted[i]) >= max_wait and w > 0.5 * budget)
+        if ((not g or w <= q) and w <= free) or ev:
+            at[m], unit[m], want[m], group[m], quantum[m], event[m] = t, u, w, g, q, ev
+            m += 1
+    return at[:m], unit[:m], want[:m], group[:m], quantum[:m], event[:m]
+
+
+@njit(cache=True, nogil=True)
+def walk_queue(unit, want, group, quantum, event, free, rest_min):  # pragma: no cover - compiled
+    """Walk ordered requests, granting what fits and skipping what does not (backfill).
+
+    A single request is granted whole if it fits. A group that does not fit whole runs the whole
+    number of its ideas that fit (at most ``max(quantum, unit)`` of compute); an ``event`` single
+    that does not fit reserves the budget: the walk ends there. The walk also ends as soon as
+    nothing left, here or after these requests (the least of which needs ``rest_min``), fits.
+
+    Returns:
+        Positions granted in walk order, the ideas each runs (0 where granted whole), the compute
+        still free, whether the walk would go on past these requests, and how far it went.
+
+    """
+    n = want.size
+    smallest = np.empty(n + 1)  # least compute any request from position i on can run with
+    smallest[n] = rest_min
+    for i in range(n - 1, -1, -1):
+        smallest[i] = min(smallest[i + 1], min(want[i], unit[i]))
+    granted = np.empty(n, dtype=np.int64)
+    split = np.zeros(n)
+    g = 0
+    for i in range(n):
+        if free < smallest[i]:
+            return granted[:g], split[:g], free, False, i
+        if want[i] <= free and (not group[i] or want[i] <= quantum[i]):
+            granted[g] = i
+            g += 1
+            free -= want[i]
+        elif group[i]:
+            fits = np.floor(min(free, max(quantum[i], unit[i])) / unit[i])
+            if fits >= 1.0:
+                granted[g] = i
+                split[g] = fits
+                g += 1
+                free -= fits * unit[i]
+        elif event[i]:
+            return granted[:g], split[:g], free, False, n
+    return granted[:g], split[:g], free, free >= rest_min, n
+
+
+@njit(cache=True, nogil=True)
+def _kth_smallest(values, at, k):  # pragma: no cover - compiled
+    """The ``k``-th smallest of ``values[at]`` (NaN compares as largest), in one pass.
+
+    A max-heap of the k smallest so far: after the first few thousand values, few enter it.
+    """
+    heap = np.empty(k)
+    for t in range(k):
+        heap[t] = values[at[t]]
+    for start in range(k // 2 - 1, -1, -1):
+        _sift_down(heap, start, k)
+    for t in range(k, at.size):
+        x = values[at[t]]
+        if x < heap[0] or np.isnan(heap[0]):
+            heap[0] = x
+            _sift_down(heap, 0, k)
+    return heap[0]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sift_down(heap, j, k):  # pragma: no cover - compiled
+    """Restore the max-heap below position ``j`` (NaN counts as the largest)."""
+    while True:
+        c = 2 * j + 1
+        if c >= k:
+            return
+        if c + 1 < k and (heap[c + 1] > heap[c] or np.isnan(heap[c + 1])):
+            c += 1
+        if heap[c] > heap[j] or (np.isnan(heap[c]) and not np.isnan(heap[j])):
+            heap[c], heap[j] = heap[j], heap[c]
+            j = c
+        else:
+            return
+
+
+@njit(cache=True, nogil=True)
+def order_and_walk(minor, major, unit, want, group, quantum, event, free,
+                   reach):  # pragma: no cover - compiled
+    """Order the requests by (``major``, ``minor``, position) and walk them (``walk_queue``).
+
+    The budget usually runs out within the first few hundred requests of a queue of thousands,
+    so the queue is ordered in prefixes: the requests whose major key is among the ``reach``
+    smallest (ties included, so a prefix is exactly the start of the whole order), then the next
+    ones only if the walk gets past them. What is granted is the same as walking the whole
+    ordered queue.
+
+    Returns:
+        Positions granted in walk order, the ideas each runs (0 where granted whole), and how
+        many requests the walk passed.
+
+    """
+    n = major.size
+    left = np.arange(n)
+    granted = np.empty(n, dtype=np.int64)
+    split = np.zeros(n)
+    g = walked = 0
+    while left.size:
+        cut = np.inf
+        if left.size > 2 * reach:
+            cut = _kth_smallest(major, left, reach)
+        # Split in one pass: the prefix (ascending) and the rest, with the least it could use.
+        ahead = np.empty(left.size, dtype=np.int64)
+        rest = np.empty(left.size, dtype=np.int64)
+        n_ahead = n_rest = 0
+        rest_min = np.inf
+        for i in left:
+            if major[i] <= cut:
+                ahead[n_ahead] = i
+                n_ahead += 1
+            else:
+                rest[n_rest] = i
+                n_rest += 1
+                rest_min = min(rest_min, min(want[i], unit[i]))
+        if n_ahead == 0:  # keys that do not compare (NaN): order all that is left
+            ahead, n_ahead, n_rest, rest_min = left, left.size, 0, np.inf
+        ahead, left = ahead[:n_ahead], rest[:n_rest]
+        # Stable sorts, least significant key first: position, then minor, then major.
+        ahead = ahead[np.argsort(minor[ahead], kind="mergesort")]
+        ahead = ahead[np.argsort(major[ahead], kind="mergesort")]
+        at, fits, free, more, passed = walk_queue(unit[ahead], want[ahead], group[ahead],
+                                                  quantum[ahead], event[ahead], free, rest_min)
+        for t in range(at.size):
+            granted[g] = ahead[at[t]]
+            split[g] = fits[t]
+            g += 1
+        walked += passed
+        if not more:
+            break
+    return granted[:g], split[:g], walked
+
+
+@njit(cache=True, nogil=True)
+def queue_now(state, draw, running, queued):  # pragma: no cover - compiled
+    """The compute drawn by each running experiment, and the rows queued, in row order."""
+    n = state.size
+    drawn = np.empty(n)
+    waiting = np.empty(n, dtype=np.int64)
+    n_drawn = n_waiting = 0
+    for i in range(n):
+        if state[i] == running:
+            drawn[n_drawn] = draw[i]
+            n_drawn += 1
+        elif state[i] == queued:
+            waiting[n_waiting] = i
+            n_waiting += 1
+    return drawn[:n_drawn], waiting[:n_waiting]
+
+
+@njit(cache=True, nogil=True)
+def start_runs(idx, rung, weight, draw, run_left, state, prices, run_weeks, budget,
+               running):  # pragma: no cover - compiled
+    """Start the granted experiments ``idx``: their draw on the budget and weeks to run.
+
+    An experiment costs its rung's price per idea, spread over the rung's run weeks; one whose
+    spread cost exceeds the whole budget draws the budget and runs longer.
+    """
+    for i in idx:
+        weeks = run_weeks[rung[i]]
+        cost = prices[rung[i]] * weight[i]
+        nominal = cost / max(weeks, 1.0)
+        d = min(nominal, budget)
+        draw[i] = d
+        run_left[i] = cost / d if d < nominal else weeks
+        state[i] = running
+
+
+@njit(cache=True, nogil=True)
+def tally_queue(state, draw, owner, rung, weight, prices, run_weeks, history, decay, running,
+                queued):  # pragma: no cover - compiled
+    """After the week's grants: what runs, what waits, and each claimant's decayed use.
+
+    ``history`` decays by ``decay`` and gains each claimant's compute drawn this week (summed in
+    row order). Returns the compute drawn by each running experiment and the compute per week
+    each waiting request wants, in row order, for the caller to sum.
+    """
+    n = state.size
+    drawn = np.empty(n)
+    wanted = np.empty(n)
+    gained = np.zeros(history.size)
+    n_drawn = n_wanted = 0
+    for i in range(n):
+        if state[i] == running:
+            drawn[n_drawn] = draw[i]
+            n_drawn += 1
+            gained[owner[i]] += draw[i]
+        elif state[i] == queued:
+            k = rung[i]
+            wanted[n_wanted] = prices[k] * weight[i] / max(run_weeks[k], 1.0)
+            n_wanted += 1
+    for o in range(history.size):
+        history[o] = history[o] * decay + gained[o]
+    return drawn[:n_drawn], wanted[:n_wanted]
