@@ -23,7 +23,7 @@ from operator import itemgetter
 import numpy as np
 
 from model.idea_draws import EMPTY, IdeaQuality, bold_count, draw_few, top_estimates
-from model.kernels import forget_stale, merge_backlogs, take_best
+from model.kernels import forget_stale, mark_held, merge_backlogs, renumber, take_best
 
 __all__ = ["EMPTY", "IdeaBacklog", "IdeaQuality"]
 ID = np.int32  # an idea's entry in a backlog's pool
@@ -245,10 +245,11 @@ class IdeaBacklog:
         # Full: keep only the ideas still in a backlog, renumbered in the same order.
         held = np.zeros(size, dtype=bool)
         for shelf in self._shelves.values():
-            held[shelf.ids[shelf.est > EMPTY]] = True
+            mark_held(shelf.est, shelf.ids, held)
         held[0] = False
-        below = np.cumsum(held, dtype=ID)  # new entry of a kept idea; entries kept below any
         keep = np.flatnonzero(held)
+        below = np.zeros(size, dtype=ID)  # the new entry of each idea kept
+        below[keep] = np.arange(1, keep.size + 1, dtype=ID)
         # Room for months of new ideas: a clean-up like this one every few months at most.
         slots = sum(shelf.est.size for shelf in self._shelves.values())
         new_size = max(size, 3 * (1 + keep.size + n), 4 * slots)
@@ -261,10 +262,9 @@ class IdeaBacklog:
             pool[1:1 + keep.size] = old[keep]
             self._pool[f] = pool
         for shelf in self._shelves.values():
-            valid = shelf.est > EMPTY
-            shelf.ids[valid] = below[shelf.ids[valid]]
-            shelf.ids[~valid] = 0
-        self._births = [(b, int(below[first - 1]) + 1) for b, first in self._births]
+            renumber(shelf.est, shelf.ids, below)
+        # A week's first entry moves to just after the ideas kept from before it.
+        self._births = [(b, int(np.searchsorted(keep, first)) + 1) for b, first in self._births]
         self._top = 1 + keep.size
 
     def take(self, wanted: np.ndarray, min_estimate: np.ndarray) -> dict[str, np.ndarray]:

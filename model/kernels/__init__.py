@@ -8,7 +8,14 @@ order. Kernels are compiled on first use and cached next to their files (``make`
 install, ``python -m model.kernels``); ``NUMBA_DISABLE_JIT=1`` runs them as plain Python.
 """
 
-from model.kernels.backlog import few_ideas, forget_stale, merge_backlogs, take_best
+from model.kernels.backlog import (
+    few_ideas,
+    forget_stale,
+    mark_held,
+    merge_backlogs,
+    renumber,
+    take_best,
+)
 from model.kernels.queue import (
     fair_starts,
     order_and_walk,
@@ -20,6 +27,7 @@ from model.kernels.queue import (
 )
 from model.kernels.research import abandon_stale, read_results, spend_time, work_rates
 
-__all__ = ["abandon_stale", "fair_starts", "few_ideas", "forget_stale", "merge_backlogs",
-           "order_and_walk", "queue_now", "read_results", "spend_time", "start_runs",
-           "take_best", "tally_queue", "walk_queue", "walkable_requests", "work_rates"]
+__all__ = ["abandon_stale", "fair_starts", "few_ideas", "forget_stale", "mark_held",
+           "merge_backlogs", "order_and_walk", "queue_now", "read_results", "renumber",
+           "spend_time", "start_runs", "take_best", "tally_queue", "walk_queue",
+           "walkable_requests", "work_rates"]

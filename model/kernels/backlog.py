@@ -228,3 +228,22 @@ def forget_stale(est, ids, first_fresh, stale_rows, rows):  # pragma: no cover -
             if ids[r, c] < first_fresh and est[r, c] > -np.inf:
                 est[r, c] = -np.inf
                 stale_rows[rows[r]] = True
+
+
+@njit(cache=True, nogil=True)
+def mark_held(est, ids, held):  # pragma: no cover - compiled
+    """Flag (in ``held``) the pool entry of every idea a shelf holds."""
+    n, width = est.shape
+    for r in range(n):
+        for c in range(width):
+            if est[r, c] > -np.inf:
+                held[ids[r, c]] = True
+
+
+@njit(cache=True, nogil=True)
+def renumber(est, ids, below):  # pragma: no cover - compiled
+    """Point a shelf's ideas at their new pool entries (``below``); empty slots at entry 0."""
+    n, width = est.shape
+    for r in range(n):
+        for c in range(width):
+            ids[r, c] = below[ids[r, c]] if est[r, c] > -np.inf else 0
