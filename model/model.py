@@ -31,7 +31,8 @@ class TakeoffModel(mesa.Model):
         rng: Seed or generator; ``settings.run.seed`` when None.
         twin: Step a humans-only twin alongside, for the speedup (ignored when AI is off).
         lineage_graph: Keep the idea lineage as a networkx DiGraph.
-        follow: Internal: the model whose compute split a twin copies.
+        follow: Internal: the model whose compute split a twin copies (a twin keeps no
+            DataCollector: the lab records ``twin_research_speed``).
 
     """
 
@@ -77,8 +78,11 @@ class TakeoffModel(mesa.Model):
         self.research_speed = 0.0
         self.speedup = 1.0
         self.burn_in(settings.run.burn_in_weeks)
-        self.datacollector = metrics.Recorder(model_reporters=metrics.reporters(rungs))
-        self.datacollector.collect(self)
+        # A twin keeps no time series of its own: the lab records its speed every week.
+        self.datacollector = (metrics.Recorder(model_reporters=metrics.reporters(rungs))
+                              if follow is None else None)
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
 
     def step(self) -> None:
         """One week: the research cycle, then the humans-only twin, then the measurements."""
@@ -89,7 +93,8 @@ class TakeoffModel(mesa.Model):
             self.twin.step()
         self.research_speed = metrics.research_speed(self)
         self.speedup = metrics.speedup(self)
-        self.datacollector.collect(self)
+        if self.datacollector is not None:
+            self.datacollector.collect(self)
         if self.exploded or self.week >= self._horizon:
             self.running = False
 
