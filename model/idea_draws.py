@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-from model.kernels import few_ideas
+from model.kernels import estimates_and_truths, few_ideas, order_statistics, uniform_ranks
 
 EMPTY = -np.inf  # the estimate of an empty backlog slot
 
@@ -110,24 +110,16 @@ def top_estimates(rng: np.random.Generator, g: np.ndarray, width: int, mu: np.nd
     the order statistic at the middle rank of its block.
     """
     n = len(g)
-    s = np.maximum(block, 1.0)[:, None]
-    k = np.minimum(np.floor(g / s[:, 0]), width)
+    s = np.maximum(block, 1.0)
+    k = np.minimum(np.floor(g / s), width)
     # (Shapes broadcast as numpy's own broadcasting would: the same draws in the same order.)
-    steps = np.concatenate([rng.standard_gamma((s + 1.0) / 2.0),
-                            rng.standard_gamma(s, size=(n, width - 1))], axis=1)
-    gam = np.cumsum(steps, axis=1)
-    last = np.maximum(k.astype(np.int64) - 1, 0)
-    used = gam[np.arange(n), last]
-    ranks_used = (s[:, 0] + 1.0) / 2.0 + np.maximum(k - 1, 0) * s[:, 0]
-    total = used + rng.standard_gamma(np.maximum(g - ranks_used + 1.0, 1.0))
-    upper = np.clip(gam / total[:, None], 1e-300, 1.0 - 1e-16)
-    mu = (mu if np.ndim(mu) == 1 else np.broadcast_to(mu, (n,)))[:, None]
-    sd = (sd if np.ndim(sd) == 1 else np.broadcast_to(sd, (n,)))[:, None]
-    spread = np.sqrt(sd**2 + noise[:, None] ** 2)
-    est = mu - spread * ndtri(upper)
-    shrink = sd**2 / spread**2
-    z_mean = mu + (est - mu) * shrink
-    z_sd = np.sqrt(sd**2 * (1.0 - shrink))
-    z = z_mean + z_sd * rng.standard_normal((n, width))
-    est[np.arange(width)[None, :] >= k[:, None]] = EMPTY
-    return est, z
+    steps = np.concatenate([rng.standard_gamma((s[:, None] + 1.0) / 2.0),
+                            rng.standard_gamma(s[:, None], size=(n, width - 1))], axis=1)
+    gam, used, rest = order_statistics(steps, g, s, k)
+    total = used + rng.standard_gamma(rest)
+    normal = rng.standard_normal((n, width))
+    mu = mu if np.ndim(mu) == 1 else np.broadcast_to(mu, (n,))
+    sd = sd if np.ndim(sd) == 1 else np.broadcast_to(sd, (n,))
+    quantile = ndtri(uniform_ranks(gam, total))
+    return estimates_and_truths(quantile, normal, np.ascontiguousarray(mu, dtype=float),
+                                np.ascontiguousarray(sd, dtype=float), noise, k)

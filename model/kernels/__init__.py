@@ -9,12 +9,15 @@ install, ``python -m model.kernels``); ``NUMBA_DISABLE_JIT=1`` runs them as plai
 """
 
 from model.kernels.backlog import (
+    estimates_and_truths,
     few_ideas,
     forget_stale,
     mark_held,
     merge_backlogs,
+    order_statistics,
     renumber,
     take_best,
+    uniform_ranks,
 )
 from model.kernels.queue import (
     fair_starts,
@@ -27,7 +30,7 @@ from model.kernels.queue import (
 )
 from model.kernels.research import abandon_stale, read_results, spend_time, work_rates
 
-__all__ = ["abandon_stale", "fair_starts", "few_ideas", "forget_stale", "mark_held",
-           "merge_backlogs", "order_and_walk", "queue_now", "read_results", "renumber",
-           "spend_time", "start_runs", "take_best", "tally_queue", "walk_queue",
-           "walkable_requests", "work_rates"]
+__all__ = ["abandon_stale", "estimates_and_truths", "fair_starts", "few_ideas", "forget_stale",
+           "mark_held", "merge_backlogs", "order_and_walk", "order_statistics", "queue_now",
+           "read_results", "renumber", "spend_time", "start_runs", "take_best", "tally_queue",
+           "uniform_ranks", "walk_queue", "walkable_requests", "work_rates"]

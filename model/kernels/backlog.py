@@ -247,3 +247,67 @@ def renumber(est, ids, below):  # pragma: no cover - compiled
     for r in range(n):
         for c in range(width):
             ids[r, c] = below[ids[r, c]] if est[r, c] > -np.inf else 0
+
+
+@njit(cache=True, nogil=True)
+def order_statistics(steps, g, s, k):  # pragma: no cover - compiled
+    """Running sums of each row's gamma steps (``idea_draws.top_estimates``).
+
+    Args:
+        steps: (rows, width) gamma steps from one block's middle rank to the next.
+        g: Ideas per row.
+        s: Ideas per block.
+        k: Blocks kept per row.
+
+    Returns:
+        The running sums, the sum at the last block kept, and the shape of the gamma draw for
+        the ranks beyond it (at least 1).
+
+    """
+    n, width = steps.shape
+    gam = np.empty((n, width))
+    used = np.empty(n)
+    rest = np.empty(n)
+    for r in range(n):
+        acc = 0.0
+        for c in range(width):
+            acc = steps[r, c] if c == 0 else acc + steps[r, c]
+            gam[r, c] = acc
+        used[r] = gam[r, max(int(k[r]) - 1, 0)]
+        ranks_used = (s[r] + 1.0) / 2.0 + max(k[r] - 1, 0.0) * s[r]
+        rest[r] = max(g[r] - ranks_used + 1.0, 1.0)
+    return gam, used, rest
+
+
+@njit(cache=True, nogil=True)
+def uniform_ranks(gam, total):  # pragma: no cover - compiled
+    """Upper-tail uniforms of the kept order statistics: running sums over the total, clipped."""
+    n, width = gam.shape
+    upper = np.empty((n, width))
+    for r in range(n):
+        for c in range(width):
+            upper[r, c] = min(max(gam[r, c] / total[r], 1e-300), 1.0 - 1e-16)
+    return upper
+
+
+@njit(cache=True, nogil=True)
+def estimates_and_truths(quantile, normal, mu, sd, noise, k):  # pragma: no cover - compiled
+    """Estimates at the normal ``quantile`` of each rank, and true effects given them.
+
+    An estimate is the effect plus taste noise, normal with spread sqrt(sd^2 + noise^2); the
+    true effect given the estimate is normal (Gaussian conditioning), drawn from ``normal``.
+    Slots past a row's ``k`` blocks are empty (-inf).
+    """
+    n, width = quantile.shape
+    est = np.empty((n, width))
+    z = np.empty((n, width))
+    for r in range(n):
+        sd2 = sd[r] * sd[r]
+        spread = np.sqrt(sd2 + noise[r] * noise[r])
+        shrink = sd2 / (spread * spread)
+        z_sd = np.sqrt(sd2 * (1.0 - shrink))
+        for c in range(width):
+            e = mu[r] - spread * quantile[r, c]
+            z[r, c] = (mu[r] + (e - mu[r]) * shrink) + z_sd * normal[r, c]
+            est[r, c] = e if c < k[r] else -np.inf
+    return est, z
