@@ -14,7 +14,7 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first, pool,
     The same as a stable descending sort of each row's old entries followed by its new ones
     (old first on ties), cut to the row's width, with empty slots last. Only the part of a row
     from its first change on (an empty slot, or a new idea better than the old one there) is
-    rewritten: new ideas mostly land near the bottom of a full backlog.
+    rewritten.
 
     Args:
         est: (rows, width) estimates of a shelf, best first after each row's taken head; -inf
