@@ -205,7 +205,7 @@ class ResearchCycle:
         promote, merge = read_results(
             idx, normal, p.rung, p.owner, p.obs, p.mean, p.var, p.weight, p.state, p.work_left,
             budget, wf.skill, self.rho, self.implement, self._sd2, self._run_noise2,
-            self.reading_noise, self.threshold, m.counts["tested"])
+            self.reading_noise, self.threshold, m.counts["tested"], IMPLEMENT)
         m.counts["promoted"] += float(p.weight[promote].sum())
         if merge.size:
             self._settle_duplicates(merge)

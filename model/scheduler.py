@@ -75,9 +75,9 @@ class ExperimentScheduler:
         drawn, queued = queue_now(p.state, p.draw, RUNNING, QUEUED)
         free = budget - float(np.sum(drawn))
         granted = np.empty(0, dtype=np.int64)
+        self._grow_history()
         if queued.size and free > 0:
-            claim = 0.0  # no fair share
-            shares = np.empty(0)
+            claim, shares = 0.0, np.empty(0)  # no fair share
             if self.policy == "fair":
                 shares = self.shares()
                 # Claimants with a request queued, in row order (as np.unique lists them).
@@ -88,11 +88,10 @@ class ExperimentScheduler:
             at, *cols = walkable_requests(queued, p.rung, p.weight, p.owner, p.submitted,
                                           prices, self.run_weeks, budget, free, shares, claim,
                                           m.week, self.max_wait)
-            keys = tuple(k[at] for k in self._keys(queued, prices))
+            keys = tuple(k[at] for k in self._keys(queued, prices, shares))
             granted = self._walk_in_order(keys, (queued[at], *cols), free)
             start_runs(granted, p.rung, p.weight, p.draw, p.run_left, p.state, prices,
                        self.run_weeks, budget, RUNNING)
-        self._grow_history()
         drawn, wanted = tally_queue(p.state, p.draw, p.owner, p.rung, p.weight, prices,
                                     self.run_weeks, self._history, self.decay, RUNNING, QUEUED)
         self.used, self.offered = float(drawn.sum()), budget
@@ -100,9 +99,9 @@ class ExperimentScheduler:
         m.counts["experiment_compute"] += float(np.sum(p.draw[granted]))
 
     def _walk_in_order(self, keys, cols, free: float) -> np.ndarray:
-        """Order the requests and walk them, ordering only as far ahead as the walk goes.
+        """Walk the requests in order, ordering only as far ahead as the walk goes.
 
-        Walk them in order, granting what fits and skipping what does not (backfill). A group
+        The walk grants what fits and skips what does not (backfill). A group
         that does not fit runs the whole number of its ideas that fit (under ``fair``, at most
         its claimant's share of the budget, or one experiment), the rest waiting. A single
         experiment that needs more than half the budget and has waited ``max_wait_weeks``
@@ -143,12 +142,11 @@ class ExperimentScheduler:
         self.model.cycle.results(fin)
         return leftover
 
-    def _grow_history(self) -> int:
-        """Make room in the use history for researchers hired since; return their number."""
+    def _grow_history(self) -> None:
+        """Make room in the use history for researchers hired since."""
         n = len(self.model.workforce.kind)
         if self._history.size < n:
             self._history = np.concatenate([self._history, np.zeros(n - self._history.size)])
-        return n
 
     def shares(self) -> np.ndarray:
         """Fair-share claims per researcher row: 1 per human, copies / copies_per_share per AI."""
@@ -160,7 +158,8 @@ class ExperimentScheduler:
         """Order of the queued requests under the policy (a permutation of ``queued``)."""
         return np.lexsort(self._keys(queued, prices))
 
-    def _keys(self, queued: np.ndarray, prices: np.ndarray | None = None) -> tuple:
+    def _keys(self, queued: np.ndarray, prices: np.ndarray | None = None,
+              shares: np.ndarray | None = None) -> tuple:
         """Sort keys of the queued requests under the policy, as ``np.lexsort`` takes them."""
         p = self.model.cycle.pipes
         prices = self.prices() if prices is None else prices
@@ -176,7 +175,7 @@ class ExperimentScheduler:
         # queued requests, per share; the least-served claimant's oldest request goes first.
         self._grow_history()
         start = fair_starts(queued, p.owner, p.submitted, p.rung, p.weight, prices,
-                            self._history, self.shares())
+                            self._history, self.shares() if shares is None else shares)
         return (submitted, start)
 
     def _split(self, i: int, fits: float) -> None:

@@ -87,15 +87,15 @@ def abandon_stale(state, submitted, week, shelf_life, queued):  # pragma: no cov
 
 @njit(cache=True, nogil=True)
 def read_results(idx, normal, rung, owner, obs, mean, var, weight, state, work_left, budget,
-                 skill, rho, implement, sd2, run_noise2, reading_noise, threshold,
-                 tested):  # pragma: no cover - compiled
+                 skill, rho, implement, sd2, run_noise2, reading_noise, threshold, tested,
+                 implementing):  # pragma: no cover - compiled
     """Read the results of pipelines ``idx``, update beliefs, and promote or drop each idea.
 
     A researcher reads each result with noise (``reading_noise`` over its skill; ``normal``
     holds one draw per result) as an independent signal of the frontier effect at correlation
     rho, and updates its normal belief. An idea whose posterior mean clears ``threshold`` climbs
-    a rung (to be implemented there), or, at the top rung, is to be merged; any other is dropped
-    (state -1, no time left this week). Ideas tested are added per rung to ``tested``.
+    a rung (state ``implementing`` there), or, at the top rung, is to be merged; any other is
+    dropped (state -1, no time left this week). Ideas tested are added per rung to ``tested``.
 
     Returns:
         The pipelines promoted and the pipelines to merge, each in the order of ``idx``.
@@ -133,6 +133,6 @@ def read_results(idx, normal, rung, owner, obs, mean, var, weight, state, work_l
     for t in range(n_promote):
         i = promote[t]
         rung[i] += 1
-        state[i] = 0  # IMPLEMENT
+        state[i] = implementing
         work_left[i] = implement[rung[i]]
     return promote[:n_promote], merge[:n_merge]
