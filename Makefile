@@ -26,15 +26,15 @@ python:
 		echo "error: no Python 3.12 or newer found (tried python3.13, python3.12, ~/.pyenv/versions/3.1x); install one or run make PYTHON=/path/to/python3.12" >&2; \
 		exit 1; fi
 
-$(VENV)/.installed: pyproject.toml | python
+$(VENV)/.installed: pyproject.toml constraints.txt | python
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	$(BIN)/python -m visualization.assets
 	$(BIN)/python -m model.kernels
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $@
 
 clean:

@@ -90,7 +90,7 @@ class AIResearcher(Researcher):
 
 
 class AICopilot(CellAgent):
-    """A cohort of AI copies working as one human's copilot (seed [03:40-03:58]).
+    """A cohort of AI copies working as one human's copilot (podcast [03:40-03:58]).
 
     Copilots set up experiments for their human and help it read results, in proportion to their
     taste relative to its own. They hold no ideas of their own.

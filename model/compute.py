@@ -1,4 +1,4 @@
-"""One lab's compute, split three ways (seed [01:24-01:56]).
+"""One lab's compute, split three ways (podcast [01:24-01:56]).
 
 Compute grows on an exogenous schedule: it is "not bottlenecked on more intelligence" [00:50].
 Each week it is split between inference (running AI researchers), experiments (small-scale
@@ -20,7 +20,7 @@ class ComputeBudget:
     budget, experiment compute is what researchers lack, so it takes share from inference; when
     experiment compute sits idle (under 80% used) and little waits, researchers are what is
     lacking, so inference takes share back. Training keeps its share: a frontier run is a
-    commitment made in advance, and without it the lab drifts (seed [01:49-02:34]).
+    commitment made in advance, and without it the lab drifts (podcast [01:49-02:34]).
 
     Args:
         settings: The scenario.

@@ -1,4 +1,4 @@
-"""Frontier runs reveal the truth (seed [01:49-02:34]); synthetic data [02:59-03:18].
+"""Frontier runs reveal the truth (podcast [01:49-02:34]); synthetic data [02:59-03:18].
 
 Training compute accumulates into the next frontier run. When it completes, every idea merged
 since the last run is in it: their true frontier effects, good and bad, change software

@@ -1,4 +1,4 @@
-"""Ideas are cheap; choosing is hard (seed [04:33-05:08]).
+"""Ideas are cheap; choosing is hard (podcast [04:33-05:08]).
 
 Every idea has a hidden frontier effect ``z``, in effect units (multiply by the effect scale ``a``
 to get its change in ln S). Most ideas are ordinary, useless or harmful; a few are bold: large

@@ -1,4 +1,4 @@
-"""Ideas build on what shipped (seed [08:27-08:48]).
+"""Ideas build on what shipped (podcast [08:27-08:48]).
 
 The field runs "greedy evolutionary optimization over the landscape of possible architectures": a
 new batch of ideas is, more often than not, a variation on a recent merged idea, chosen greedily by

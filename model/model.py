@@ -1,7 +1,8 @@
 """The takeoff model: one AI lab, its human and AI researchers, its compute and its frontier runs.
 
 Source: a conversation among ML researchers on whether automated AI researchers give an
-intelligence explosion (``shared/seed``): research is bound less by engineering labour than by
+intelligence explosion (the Dwarkesh Podcast episode with Sholto Douglas and
+Trenton Bricken, 2024; timestamps in brackets): research is bound less by engineering labour than by
 compute to run experiments and by taste in choosing what to try [00:24-00:41]; ideas that help
 small can hurt big [05:38-05:44]; big runs carry information nothing else gives [01:56-02:34];
 10x experiment compute makes a program about 5x faster [01:00-01:19]. Calibrated to Ho et al. (2024)

@@ -1,6 +1,6 @@
 """Ideas in flight: implement, wait for compute, run, interpret, then promote, drop or merge.
 
-An idea climbs a ladder of experiment scales (seed [04:15-04:27], [05:15-06:07]). At each rung
+An idea climbs a ladder of experiment scales (podcast [04:15-04:27], [05:15-06:07]). At each rung
 the researcher sets the experiment up, waits in the lab's queue for compute, waits for the run,
 then reads the result (which takes time, [04:27-04:50]) and decides. A result at scale ``s`` shows
 the idea's frontier effect with correlation ``rho = exp(-gap / transfer_decades)`` (gap in decades

@@ -4,7 +4,7 @@ Humans are a fixed (or slowly hired) population with lognormal taste, speed and 
 skill, on a Watts-Strogatz collaboration network. AI copies come from inference compute and
 software efficiency; their taste and speed follow frontier capability. While their taste is poor
 they work as copilots for humans; as it approaches ``ai.autonomy_taste`` a growing share works
-autonomously in cohorts with their own pipelines (seed [03:40-03:58]).
+autonomously in cohorts with their own pipelines (podcast [03:40-03:58]).
 
 Taste is expressed against the human distribution: an AI taste of 1 is the median human's; the
 99.9th-percentile human sits at exp(3.09 * humans.taste_spread), 3.3x with the default spread

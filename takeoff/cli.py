@@ -12,12 +12,7 @@ import sys
 from pathlib import Path
 
 from model.scenario import ScenarioError, diff, load_scenario, parse_set, shipped
-
-EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """A mistake on the command line."""
+from takeoff.errors import EXIT_USAGE, UsageError
 
 
 class Parser(argparse.ArgumentParser):
@@ -83,7 +78,7 @@ def build_parser() -> Parser:
                     "range, source)").set_defaults(func=cmd_params)
 
     # --- faces register their commands here, one line each: module.register(sub) ---
-    from takeoff import validate as validate_command
+    from takeoff.validation import command as validate_command
     validate_command.register(sub)
     from visualization import server as app_server
     app_server.register(sub)
@@ -91,7 +86,7 @@ def build_parser() -> Parser:
     sweep_command.register(sub)
 
     cal = sub.add_parser("calibrate", help="measure the calibration facts of the default "
-                         "scenario (MODEL.md) and print them with their targets")
+                         "scenario (docs/model.md) and print them with their targets")
     cal.add_argument("--seeds", type=int, default=3, help="seeds per fact (default 3)")
     cal.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="measure on the baseline with this key changed")
@@ -174,7 +169,7 @@ def cmd_params(args) -> int:
 
 def cmd_calibrate(args) -> int:
     """``takeoff calibrate``: exit 1 when a fact misses its target."""
-    from takeoff.calibration import render, table
+    from takeoff.validation.calibration import render, table
 
     if args.seeds < 1:
         raise UsageError("calibrate: --seeds must be at least 1")

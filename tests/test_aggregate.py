@@ -9,11 +9,11 @@ import pytest
 from scipy.stats import norm
 
 from model.aggregate import AggregateModel, simulate_aggregate
-from model.aggregate_funnel import FunnelSpec, build_table
+from model.aggregate.funnel import FunnelSpec, build_table
 from model.run import simulate
 from model.scenario import load_scenario
 from takeoff.cli import main
-from takeoff.validation_aggregate import REGIMES, compare
+from takeoff.validation.aggregate import REGIMES, compare
 
 SHORT = {"run.weeks": 78, "humans.count": 40, "run.burn_in_weeks": 52}
 
@@ -75,7 +75,7 @@ def test_opening_fewer_ideas_means_opening_better_ones():
 
 
 def test_more_experiment_compute_buys_weaker_ideas_in_a_compute_bound_lab():
-    """The aggregate's own compute elasticity is below 1 (the seed's 10x -> ~5x)."""
+    """The aggregate's own compute elasticity is below 1 (the podcast's 10x -> ~5x)."""
     s = load_scenario("humans_only").replace({"run.weeks": 52})
     rates = []
     for boost in (1.0, 10.0):

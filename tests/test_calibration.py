@@ -1,4 +1,4 @@
-"""The facts the default scenario must reproduce (MODEL.md, calibration table), on several seeds."""
+"""The facts the default scenario must reproduce (docs/model.md, calibration table), on several seeds."""
 
 import re
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from model.schema import PARAMS
-from takeoff import calibration as cal
+from takeoff.validation import calibration as cal
 
 ROOT = Path(__file__).resolve().parents[1]
 

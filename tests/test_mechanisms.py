@@ -1,4 +1,4 @@
-"""Each mechanism of the design brief (shared/design/MODEL.md), exercised on its own."""
+"""Each mechanism of the design brief (docs/model.md), exercised on its own."""
 
 import math
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from model.scenario import ScenarioError
-from takeoff.cli import UsageError, main
+from takeoff.cli import main
+from takeoff.errors import UsageError
 from takeoff.sweep.design import Design
 from takeoff.sweep.spec import load_sweep, parse_sweep_text, shipped_sweeps
 from takeoff.sweep.store import Store

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from takeoff.cli import main
-from takeoff.validation_milestones import sustained_crossing
-from takeoff.validation_returns import Boundary
+from takeoff.validation.milestones import sustained_crossing
+from takeoff.validation.returns import Boundary
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ def check(host: str, port: int) -> None:
         UsageError: The flag and what is allowed.
 
     """
-    from takeoff.cli import UsageError
+    from takeoff.errors import UsageError
 
     if not 1 <= port <= 65535:
         raise UsageError(f"app: --port {port}: must be an integer in [1, 65535]")

@@ -7,7 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from takeoff.cli import UsageError
+from takeoff.errors import UsageError
 
 EXIT_INTERRUPTED = 130
 

@@ -27,7 +27,7 @@ from concurrent.futures import wait as wait_local
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from takeoff.cli import UsageError
+from takeoff.errors import UsageError
 from takeoff.sweep.design import Design, Run
 from takeoff.sweep.store import Store, format_error
 from takeoff.sweep.worker import VERSION, init_local_worker, run_one

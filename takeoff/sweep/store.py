@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from model.schema import BY_KEY
-from takeoff.cli import UsageError
+from takeoff.errors import UsageError
 from takeoff.sweep.design import Run
 from takeoff.sweep.spec import SweepSpec
 

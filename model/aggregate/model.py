@@ -10,7 +10,7 @@ compute and researcher counts, plus the ideas in flight as a fluid. Every week, 
    autonomous share ``t^4 / (t^4 + autonomy_taste^4)``; copilots speed humans up as in
    ``Workforce.update``;
 3. each group of researchers opens the share of its new ideas that the binding resource allows
-   (``model.aggregate_flow``), and the funnel in expectation (``model.aggregate_funnel``) says how
+   (``model.aggregate.flow``), and the funnel in expectation (``model.aggregate.funnel``) says how
    many reach each rung, merge, and what they are worth at the frontier;
 4. openings leave the pipeline after their sojourn; merges count once per idea by the same
    Zipf/Heaps occupancy law as ``model.duplication`` (draws this epoch -> distinct ideas);
@@ -39,11 +39,11 @@ import math
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 
-from model import aggregate_outputs as outputs
 from model import metrics
-from model.aggregate_flow import Flow, Group, solve
-from model.aggregate_funnel import FunnelSpec, FunnelTable, build_table
-from model.aggregate_lineage import ZCLIP, typical_parent
+from model.aggregate import outputs
+from model.aggregate.flow import Flow, Group, solve
+from model.aggregate.funnel import FunnelSpec, FunnelTable, build_table
+from model.aggregate.lineage import ZCLIP, typical_parent
 from model.duplication import expected_distinct
 from model.run import RunResult
 from model.scenario import Scenario, load_scenario

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.aggregate_funnel import FunnelTable
+from model.aggregate.funnel import FunnelTable
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.aggregate_funnel import FunnelSpec, FunnelTable
+from model.aggregate.funnel import FunnelSpec, FunnelTable
 from model.scenario import Scenario
 
 GREED = 0.5  # as model.lineage

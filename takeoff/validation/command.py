@@ -1,6 +1,6 @@
 """``takeoff validate``: every row of the calibration table, measured, with a report and plots.
 
-Rows: the calibration facts of ``shared/design/MODEL.md`` (``takeoff.calibration``), the explosion
+Rows: the calibration facts of ``docs/model.md`` (``takeoff.validation.calibration``), the explosion
 boundary against the aggregate equations' prediction, the aggregate's agreement with the mean of
 many agent runs in four regimes, the implied parallelisation exponent lambda and returns r, and
 the baseline's speedup against the AI 2027 milestone multipliers. The report is Markdown with one
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from takeoff import calibration as cal
-from takeoff import validation_plots as plots
-from takeoff.validation_aggregate import REGIMES, compare
-from takeoff.validation_milestones import MILESTONES, milestones
-from takeoff.validation_returns import aggregate_boundary, boundary, returns_design
+from takeoff.validation import calibration as cal
+from takeoff.validation import plots
+from takeoff.validation.aggregate import REGIMES, compare
+from takeoff.validation.milestones import MILESTONES, milestones
+from takeoff.validation.returns import aggregate_boundary, boundary, returns_design
 
 FULL = {"seeds": 5, "agreement": {"ideas": 8, "time": 8, "compute": 8, "ai": 8, "default": 5},
         "phis": [round(float(x), 2) for x in np.arange(-0.2, 0.81, 0.1)], "boundary_seeds": 3,
@@ -65,7 +65,7 @@ def register(sub) -> None:
 
 def cmd_validate(args) -> int:
     """Run the rows, write ``README.md`` and the PNGs into ``--out``; exit 1 if a row fails."""
-    from takeoff.cli import UsageError
+    from takeoff.errors import UsageError
 
     if args.seeds is not None and args.seeds < 1:
         raise UsageError("validate: --seeds must be at least 1")

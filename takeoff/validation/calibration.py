@@ -1,4 +1,4 @@
-"""Measure the facts the default scenario must reproduce (``shared/design/MODEL.md``).
+"""Measure the facts the default scenario must reproduce (``docs/model.md``).
 
 Each measurement runs the model (several seeds) and returns numbers; ``takeoff calibrate`` prints
 them as a table with their targets, ``takeoff validate`` adds the rest of the validation and
