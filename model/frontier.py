@@ -87,7 +87,7 @@ class FrontierRun:
         """Accumulate a week of training and synthetic data; complete a run when one is due."""
         m = self.model
         self.training += m.compute.training
-        if self.synthetic:
+        if self.synthetic and m.ai_running:  # inference makes data only where AI runs
             self.synthetic_data += m.compute.inference * self.syn_share * np.exp(m.ln_s)
         if week % self.interval:
             return

@@ -14,7 +14,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model import metrics
+from model import metrics, streams
 from model.compute import ComputeBudget
 from model.frontier import FrontierRun
 from model.lineage import IdeaLineage
@@ -32,8 +32,10 @@ class TakeoffModel(mesa.Model):
         rng: Seed or generator; ``settings.run.seed`` when None.
         twin: Step a humans-only twin alongside, for the speedup (ignored when AI is off).
         lineage_graph: Keep the idea lineage as a networkx DiGraph.
-        follow: Internal: the model whose compute split a twin copies (a twin keeps no
-            DataCollector: the lab records ``twin_research_speed``).
+        follow: Internal: the lab this model is the humans-only twin of. A twin is the same
+            lab (the same researchers, drawing from the same streams, so its history up to
+            week 0 is the lab's to the bit) whose AI researchers never run; it copies the lab's
+            compute split and keeps no DataCollector (the lab records ``twin_research_speed``).
 
     """
 
@@ -43,6 +45,8 @@ class TakeoffModel(mesa.Model):
         seed = settings.run.seed if rng is None else rng
         super().__init__(rng=seed)
         self.settings = settings
+        self.ai_active = settings.ai.enabled and follow is None  # a twin's AI never runs
+        self.ai_running = False
         self.week = 0
         self.ln_s = 0.0  # true software efficiency, log, relative to week 0
         self.ln_proxy = 0.0  # what small-scale results claim
@@ -73,9 +77,9 @@ class TakeoffModel(mesa.Model):
         self.scheduler = ExperimentScheduler(self)
         self.lineage = IdeaLineage(self, graph=lineage_graph)
         self.frontier = FrontierRun(self)
-        self.twin = (TakeoffModel(settings.humans_only(), rng=seed, twin=False,
-                                  lineage_graph=False, follow=self)
-                     if twin and settings.ai.enabled else None)
+        self.twin = (TakeoffModel(settings, rng=seed, twin=False, lineage_graph=False,
+                                  follow=self)
+                     if twin and self.ai_active else None)
         self.research_speed = 0.0
         self.speedup = 1.0
         self.burn_in(settings.run.burn_in_weeks)
@@ -103,7 +107,8 @@ class TakeoffModel(mesa.Model):
         """The research cycle of ``self.week``; in the lab's ``history`` no AI researchers run."""
         wf = self.workforce
         self.compute.advance(self.week)  # compute grows; the lab splits it
-        ai_compute = 0.0 if history else self.frontier.ai_compute
+        self.ai_running = self.ai_active and not history
+        ai_compute = self.frontier.ai_compute if self.ai_running else 0.0
         # Ideas the budget could carry up the whole ladder within a frontier interval.
         affordable = (self._interval * self.compute.experiments
                       / self.scheduler.prices().sum())
@@ -152,12 +157,20 @@ class TakeoffModel(mesa.Model):
         """Every researcher thinks of new ideas, mostly variations on merged ones."""
         wf = self.workforce
         per_week, effect_scale, phi, heritability, bias, shelf_life = self._ideas
-        n = len(wf.kind)
-        lineage = self.lineage.parents(self.rng, n)
+        human = wf.kind == 0
+        # Humans draw from their own streams (the twin draws the same); AI from the generator.
+        pick_u, use_u = np.empty(len(human)), np.empty(len(human))
+        keys = wf.key[human]
+        pick_u[human] = streams.week_uniforms(keys, self.week, streams.PARENT, 0)
+        use_u[human] = streams.week_uniforms(keys, self.week, streams.PARENT, 1)
+        n_ai = int(np.count_nonzero(~human))
+        pick_u[~human], use_u[~human] = self.rng.random(n_ai), self.rng.random(n_ai)
+        lineage = self.lineage.parents(pick_u, use_u)
         count = per_week * wf.copies * wf.speed
         scale = effect_scale * np.exp((phi - 1.0) * self.ln_s)
         wf.backlog.generate(self.rng, self.cycle.quality, count, wf.noise * self.cycle.sd,
-                            lineage, heritability, scale, bias, self.week, shelf_life, wf.weight)
+                            lineage, heritability, scale, bias, self.week, shelf_life, wf.weight,
+                            human, wf.key)
         self.counts["generated"] += float(count.sum())
 
     def explode(self, week: int) -> None:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import streams
 from model.duplication import distinct_shares
 from model.ideas import IdeaQuality
 from model.kernels import abandon_stale, read_results, spend_time, work_rates
 
 IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
-INT_FIELDS = ("owner", "parent", "rung", "state", "idea")
+INT_FIELDS = ("owner", "parent", "rung", "state", "idea", "key")
 FLOAT_FIELDS = ("weight", "distinct", "z", "q", "scale", "work_left", "run_left", "mean", "var",
                 "obs", "submitted", "draw")
 
@@ -151,13 +152,15 @@ class ResearchCycle:
         n = len(got["row"])
         if n == 0:
             return
-        order = m.rng.permutation(n)
+        # New requests join the queue in an order set by their ideas' keys: random, and the
+        # same for the same ideas in the lab and its twin.
+        order = np.argsort(got["key"], kind="stable")
         got = {k: v[order] for k, v in got.items()}
         owner = got["row"]
         weight = got["block"]
         g = gain[owner]
         self.pipes.append(
-            owner=owner, parent=got["parent"], state=IMPLEMENT,
+            owner=owner, parent=got["parent"], state=IMPLEMENT, key=got["key"],
             idea=np.arange(self.next_idea, self.next_idea + n), weight=weight, distinct=1.0,
             z=got["z"], q=got["q"], scale=got["scale"], work_left=self.implement[0],
             mean=self.prior_mean + g * (got["est"] - self.prior_mean),
@@ -199,7 +202,7 @@ class ResearchCycle:
         m, wf, p = self.model, self.model.workforce, self.pipes
         if idx.size == 0:
             return
-        normal = m.rng.standard_normal(idx.size)
+        normal = streams.idea_normals(p.key[idx], streams.READ, p.rung[idx])
         w = p.weight[idx]
         m.cycle_log.append((float(np.sum(w * (m.week + 1 - p.submitted[idx]))), float(w.sum())))
         promote, merge = read_results(
@@ -223,15 +226,16 @@ class ResearchCycle:
         w = p.weight[idx]
         share = distinct_shares(m.epoch_draws, w, self.dup_pool, self.dup_exponent)
         m.epoch_draws += float(w.sum())
-        p.distinct[idx] = np.where(w <= 1.0, m.rng.random(idx.size) < share, share)
+        u = streams.idea_uniforms(p.key[idx], streams.DUPLICATE, np.zeros(idx.size, np.int64))
+        p.distinct[idx] = np.where(w <= 1.0, u < share, share)
 
     # --- experiments finishing ----------------------------------------------------------------
     def results(self, idx: np.ndarray) -> None:
         """Experiments that finished: record what they show at their scale."""
         p = self.pipes
         rho = self.rho[p.rung[idx]]
-        p.obs[idx] = (rho * p.z[idx] + np.sqrt(1 - rho**2) * p.q[idx]
-                      + self.run_noise * self.model.rng.standard_normal(idx.size))
+        noise = streams.idea_normals(p.key[idx], streams.RUN, p.rung[idx])
+        p.obs[idx] = rho * p.z[idx] + np.sqrt(1 - rho**2) * p.q[idx] + self.run_noise * noise
         p.state[idx] = INTERPRET
         p.work_left[idx] = self.interpret[p.rung[idx]]
 

@@ -33,6 +33,7 @@ from model.kernels import (
     walkable_requests,
 )
 from model.pipelines import QUEUED, RUNNING
+from model.streams import split_key
 
 REACH = 256  # requests ordered at least, ahead of the walk
 
@@ -183,6 +184,7 @@ class ExperimentScheduler:
         p = self.model.cycle.pipes
         rest = p.take(np.array([i]))
         rest["weight"] = rest["weight"] - fits
+        rest["key"] = np.array([split_key(int(p.key[i]))])
         p.weight[i] = fits
         p.append(**rest)
 

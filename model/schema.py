@@ -170,7 +170,8 @@ PARAMS: tuple[Param, ...] = (
       "How much of taste noise is small-scale appeal: ideas that look good to intuition look "
       "good in small experiments too", 0.0, 0.99, source="podcast [05:15-05:55]; guess"),
     P("ideas.per_week", 2.0, "float", "ideas/week",
-      "New ideas per researcher-week (ideas are cheap)", 0.01, 1000.0, source="podcast [04:33-04:56]"),
+      "New ideas per researcher-week (ideas are cheap)", 0.01, 1000.0,
+      source="podcast [04:33-04:56]"),
     P("ideas.backlog", 30, "int", "ideas", "Backlog a researcher keeps, best estimates first",
       1, 1000, source="guess"),
     P("ideas.shelf_life_weeks", 26.0, "float", "weeks",

@@ -20,6 +20,7 @@ import numpy as np
 from mesa.discrete_space import Cell, Network
 
 from agents.researchers import AICopilot, AIResearcher, HumanResearcher
+from model import streams
 from model.ideas import IdeaBacklog
 
 HUMAN, AI = 0, 1
@@ -38,6 +39,8 @@ class Workforce:
         implement_boost, interpret_boost: Copilot speed-ups of a human's two kinds of work.
         rows_cap: Pipelines a row may hold; weight: ideas each of its pipelines stands for.
         merged, shipped: Ideas credited to each row.
+        key: Each human's random stream (``model.streams``), from its identity (the h-th human
+            hired), so a human draws the same numbers in the lab and its twin; 0 for AI rows.
         backlog: Each row's backlog of untested ideas.
 
     """
@@ -51,6 +54,10 @@ class Workforce:
                      "interpret_boost", "weight", "merged", "shipped"):
             setattr(self, name, np.empty(0))
         self.rows_cap = np.empty(0, dtype=np.int64)
+        self.key = np.empty(0, dtype=np.uint64)
+        seed = s.run.seed
+        self._human_base = streams.base_key(seed, streams.HUMANS)
+        self._seed = seed
         width = max(s.ideas.backlog, 2 * s.ai.max_pipelines if s.ai.enabled else 0)
         self.backlog = IdeaBacklog(width)
         self.agents: list = []
@@ -78,7 +85,7 @@ class Workforce:
     def _build_network(self, n: int) -> None:
         h = self.settings.humans
         degree = min(h.network_degree, n - 1)
-        seed = int(self.model.rng.integers(2**31 - 1))
+        seed = int(streams.base_key(self._seed, streams.NETWORK) % np.uint64(2**31 - 1))
         graph = (nx.watts_strogatz_graph(n, degree, h.network_rewire, seed=seed)
                  if degree >= 2 else nx.empty_graph(n))
         self.network = Network(graph, random=self.model.random, layout=None)
@@ -87,13 +94,19 @@ class Workforce:
         self._hire(n, cells=[self.network[i] for i in range(n)])
 
     def _hire(self, n: int, cells: list) -> None:
-        h, rng = self.settings.humans, self.model.rng
-        taste = np.exp(h.taste_spread * rng.standard_normal(n))
-        noise = h.taste_noise / taste
+        h = self.settings.humans
+        first = len(self.human_rows)
+        keys = streams.derive(self._human_base, np.arange(first, first + n))
+        # A human's traits are the first draws of its own stream: hired the same, it is the same.
+        taste, speed, skill = (streams.normals(keys, np.full(n, streams.event(0, streams.TRAITS,
+                                                                              d)))
+                               for d in range(3))
+        noise = h.taste_noise / np.exp(h.taste_spread * taste)
         rows = self._add_rows(HUMAN, n, noise=noise,
                               capacity=np.full(n, self.settings.ideas.backlog))
-        self.speed[rows] = np.exp(h.speed_spread * rng.standard_normal(n))
-        self.skill[rows] = np.exp(h.interpretation_spread * rng.standard_normal(n))
+        self.key[rows] = keys
+        self.speed[rows] = np.exp(h.speed_spread * speed)
+        self.skill[rows] = np.exp(h.interpretation_spread * skill)
         self.human_rows += [int(r) for r in rows]
         self._edges = None
         for row, cell in zip(rows, cells, strict=True):
@@ -112,6 +125,7 @@ class Workforce:
         for name, values in defaults.items():
             setattr(self, name, np.concatenate([getattr(self, name), values]))
         self.rows_cap = np.concatenate([self.rows_cap, np.zeros(n, dtype=np.int64)])
+        self.key = np.concatenate([self.key, np.zeros(n, dtype=np.uint64)])
         self.backlog.add_rows(capacity)
         self._human = self.kind == HUMAN
         self._ai_rows = ~self._human
@@ -131,12 +145,14 @@ class Workforce:
         links = np.concatenate([self._links[:current], np.empty(new)])
         k = min(max(h.network_degree // 2, 1), current)
         cells = []
+        # Who a week's hires link to is drawn from that week's own stream.
+        rng = np.random.default_rng(np.random.SeedSequence(
+            self._seed, spawn_key=(streams.HIRING, week + streams.WEEK_OFFSET)))
         for node in range(current, current + new):
             cell = Cell(node, random=self.model.random)
             self.network.add_cell(cell)
             degree = links[:node]
-            friends = self.model.rng.choice(node, size=k, replace=False,
-                                            p=degree / degree.sum())
+            friends = rng.choice(node, size=k, replace=False, p=degree / degree.sum())
             for f in friends:
                 self.network.add_connection(cell, self.network[int(f)])
             degree[friends] += 1.0

@@ -27,17 +27,17 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first, pool,
             numbered row-major over all m rows.
         pick: Row of ``new_est`` for each of ``local``.
         first: Pool entry of the first new idea kept.
-        pool: The pool's fields z, q, block, parent, scale, born (room reserved): a kept idea's
-            are written at its entry.
-        new: The new ideas' z, q, block and row, each's parent by row, and the scale and birth
-            week of them all.
+        pool: The pool's fields z, q, block, parent, scale, born, key (room reserved): a kept
+            idea's are written at its entry.
+        new: The new ideas' z, q, block and row, each's parent by row, the scale and birth
+            week of them all, and each idea's key.
 
     Returns:
         How many new ideas were kept.
 
     """
-    pool_z, pool_q, pool_block, pool_parent, pool_scale, pool_born = pool
-    new_z, new_q, new_block, new_row, new_parent, scale, born = new
+    pool_z, pool_q, pool_block, pool_parent, pool_scale, pool_born, pool_key = pool
+    new_z, new_q, new_block, new_row, new_parent, scale, born, new_key = new
     m, k = new_est.shape
     width = est.shape[1]
     number = np.empty(m, dtype=np.int64)  # number of the first idea of each new row
@@ -95,6 +95,7 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first, pool,
                 pool_z[at], pool_q[at], pool_block[at] = new_z[j], new_q[j], new_block[j]
                 pool_parent[at] = new_parent[new_row[j]]
                 pool_scale[at], pool_born[at] = scale, born
+                pool_key[at] = new_key[j]
                 n_kept += 1
                 b += 1
             elif c <= last:  # an old idea moved up or fell off
