@@ -316,6 +316,14 @@ class IdeaBacklog:
         out.update({f: self._pool[f][got] for f in ("z", "q", "scale", "parent", "block", "key")})
         return out
 
+    def best(self) -> np.ndarray:
+        """Each row's best estimate (``EMPTY`` for an empty backlog)."""
+        out = np.full(self.capacity.size, EMPTY)
+        for shelf in self._shelves.values():
+            if shelf.rows.size:
+                out[shelf.rows] = shelf.est.max(axis=1)
+        return out
+
     def size(self) -> np.ndarray:
         """Ideas held per row."""
         out = np.zeros(self.capacity.size, dtype=np.int64)

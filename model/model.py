@@ -53,19 +53,21 @@ class TakeoffModel(mesa.Model):
         self.capability = 0.0  # OOMs of effective compute of the latest frontier model
         self.exploded = False
         self.explosion_week: int | None = None
+        self.stop: str | None = None  # why the run ended: "horizon" or "cap"
         self.epoch_draws = 0.0  # ideas drawn since the last frontier run (stepping on toes)
         rungs = len(settings.experiments.scales)
-        self.counts = {k: 0.0 for k in ("generated", "started", "promoted", "merged", "shipped",
-                                        "shipped_harmful", "shipped_helpful", "duplicated",
-                                        "abandoned",
-                                        "experiment_compute")}
+        self.counts = {k: 0.0 for k in ("generated", "rejected", "started", "promoted", "merged",
+                                        "shipped", "shipped_harmful", "shipped_helpful",
+                                        "duplicated", "experiment_compute")}
         self.counts["tested"] = np.zeros(rungs)
+        self.counts["dropped"] = np.zeros(rungs)
         self.cycle_log: list[tuple[float, float]] = []
         self.ln_s_history = [0.0]
         # Settings read every week, looked up once.
         i = settings.ideas
         self._horizon, self._interval = settings.run.weeks, settings.frontier.interval_weeks
         self._window = settings.metrics.speed_window_weeks
+        self._queue_weeks = settings.experiments.queue_weeks
         self._ideas = (i.per_week, i.effect_scale, i.phi, i.heritability, i.small_scale_bias,
                        i.shelf_life_weeks)
 
@@ -100,7 +102,9 @@ class TakeoffModel(mesa.Model):
         self.speedup = metrics.speedup(self)
         if self.datacollector is not None:
             self.datacollector.collect(self)
-        if self.exploded or self.week >= self._horizon:
+        if self.stop is None and self.week >= self._horizon:
+            self.stop = "horizon"
+        if self.stop is not None:
             self.running = False
 
     def research_week(self, history: bool = False) -> None:
@@ -109,9 +113,10 @@ class TakeoffModel(mesa.Model):
         self.compute.advance(self.week)  # compute grows; the lab splits it
         self.ai_running = self.ai_active and not history
         ai_compute = self.frontier.ai_compute if self.ai_running else 0.0
-        # Ideas the budget could carry up the whole ladder within a frontier interval.
-        affordable = (self._interval * self.compute.experiments
-                      / self.scheduler.prices().sum())
+        # Ideas each AI cohort's share of the budget could start on within the queue time a
+        # researcher accepts (experiments.queue_weeks).
+        affordable = (self._queue_weeks * self.compute.experiments / self.scheduler.prices()[0]
+                      * self.scheduler.entitlement()[wf.kind != 0])
         wf.update(self.week, ai_compute, self.ln_s, self.capability, affordable)
         self.think()  # ideas are cheap: backlogs fill
         self.cycle.open()  # taste picks what to test
@@ -119,6 +124,7 @@ class TakeoffModel(mesa.Model):
         self.scheduler.allocate()  # everyone competes for experiment compute
         leftover = self.scheduler.advance()  # experiments run
         self.cycle.work(leftover)  # results that came in early are read this week
+        self.cycle.engineer()  # time left over makes waiting experiments cheaper
         self.cycle.sweep()
         self.frontier.advance(self.week)  # training accumulates; a due run ships the recipe
 
@@ -144,7 +150,7 @@ class TakeoffModel(mesa.Model):
         self.frontier.restart(rescale)
         self.week = 0
         self.ln_s = self.ln_proxy = self.capability = 0.0
-        self.exploded, self.explosion_week = False, None
+        self.exploded, self.explosion_week, self.stop = False, None, None
         self.compute.advance(0)
         self.compute.forget()
         for key in self.counts:
@@ -174,11 +180,9 @@ class TakeoffModel(mesa.Model):
         self.counts["generated"] += float(count.sum())
 
     def explode(self, week: int) -> None:
-        """Record an explosion; the run stops at the end of this week."""
+        """Record an explosion (the run goes on, to the cap or the horizon)."""
         self.exploded = True
         self.explosion_week = week
-        if self.twin is not None:
-            self.twin.running = False
 
     def run(self) -> dict:
         """Step to the horizon (or the explosion) and return the run's summary."""

@@ -31,7 +31,8 @@ HUMANS, HIRING, NETWORK, AI_IDEAS = 1, 2, 3, 4
 # A counter names an event: (week + WEEK_OFFSET) << 24 | purpose << 18 | index.
 WEEK_OFFSET = 1 << 16  # burn-in weeks are negative
 COUNT, IDEA, PARENT, TRAITS = 0, 1, 2, 3  # researcher events
-RUN, READ, DUPLICATE, SPLIT = 0, 8, 16, 24  # idea events, plus the rung for RUN and READ
+RUN, READ, DUPLICATE, SPLIT, REVIEW, FAKE = 0, 8, 16, 24, 32, 40  # idea events (+ rung for
+# RUN, READ and FAKE)
 DRAWS_PER_IDEA = 4  # class, effect, taste noise, quirk
 
 

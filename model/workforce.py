@@ -68,6 +68,7 @@ class Workforce:
         a, h = s.ai, s.humans
         self.taste_noise, self.taste_spread = h.taste_noise, h.taste_spread
         self._hiring, self._pipelines = h.hiring_per_year, h.pipelines
+        self._setup_taste = a.setup_taste
         self._ai = (a.taste, a.taste_per_oom, a.speed, a.speed_per_oom, a.copy_cost,
                     a.autonomy_taste, a.max_pipelines)
         self.ai_copies = self.copilot_copies = self.autonomy = 0.0
@@ -163,7 +164,7 @@ class Workforce:
 
     # --- each week ------------------------------------------------------------------------
     def update(self, week: int, ai_compute: float, ln_s: float, capability: float,
-               affordable: float = np.inf) -> None:
+               affordable: float | np.ndarray = np.inf) -> None:
         """Size and skill the AI workforce from compute, software efficiency and capability.
 
         Args:
@@ -171,10 +172,10 @@ class Workforce:
             ai_compute: Inference compute running AI researchers (H100e).
             ln_s: Log software efficiency.
             capability: OOMs of effective compute of the latest frontier model.
-            affordable: Ideas the whole experiment budget could carry up the ladder within a
-                frontier interval: AI cohorts keep no more ideas in flight than their share of
-                it, so a compute-starved lab tests its AI's best ideas, not a million mediocre
-                ones it cannot finish.
+            affordable: Per AI cohort, the ideas its share of the experiment budget could start
+                on within the queue time a researcher accepts: a cohort keeps no more ideas in
+                flight than that, so a compute-starved lab tests its AI's best ideas, not a
+                million mediocre ones it cannot finish.
 
         """
         self.hire_to(week)
@@ -195,18 +196,22 @@ class Workforce:
         self.noise[ai] = self.taste_noise / self.ai_taste
         self.speed[ai] = self.ai_speed
         self.skill[ai] = self.ai_taste
-        wanted = min(per_cohort * p, max(affordable / n_ai, 1.0))
-        cap = int(min(max_pipes, np.floor(wanted)))
+        wanted = np.minimum(per_cohort * p, np.maximum(affordable, 1.0))
+        cap = np.minimum(max_pipes, np.floor(wanted)).astype(np.int64)
         self.rows_cap[ai] = cap
-        self.weight[ai] = wanted / cap if cap > 0 else 1.0
-        # Copilots take over setting up experiments. Reading results is the hard part (seed
-        # [04:27-04:50]): they can take over only the share of it their taste reaches, the human
-        # does the rest (Amdahl), so poor-taste copilots help little however many there are.
+        self.weight[ai] = np.where(cap > 0, wanted / np.maximum(cap, 1), 1.0)
+        # Copilots take over the share of each task their capability reaches; the human does the
+        # rest (Amdahl), so copilots that reach little help little however many there are.
+        # Setting up an experiment ("helps you code multiple times faster", podcast
+        # [03:40-03:58]) is within reach of a copilot with ai.setup_taste of its human's taste;
+        # reading results is the hard part [04:27-04:50]: it takes the human's own taste.
         labour = self.copilot_copies * self.ai_speed
-        human_taste = self.taste_noise / self.noise[human]
-        share = np.minimum(1.0, self.ai_taste / human_taste)
-        self.implement_boost[human] = 1.0 + labour
-        self.interpret_boost[human] = 1.0 / ((1.0 - share) + share / (1.0 + labour))
+        if labour > 0.0:
+            ratio = self.ai_taste * self.noise[human] / self.taste_noise
+            setup = np.minimum(1.0, ratio / self._setup_taste)
+            read = np.minimum(1.0, ratio)
+            self.implement_boost[human] = 1.0 / ((1.0 - setup) + setup / (1.0 + labour))
+            self.interpret_boost[human] = 1.0 / ((1.0 - read) + read / (1.0 + labour))
 
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
         """Collaboration links as (row, row) arrays, each link both ways."""
@@ -215,7 +220,17 @@ class Workforce:
             links = _edge_list(self.network.G)
             a, b = rows[links[:, 0]], rows[links[:, 1]]
             self._edges = (np.concatenate([a, b]), np.concatenate([b, a]))
+            order = np.lexsort((self._edges[1], self._edges[0]))
+            src, dst = self._edges[0][order], self._edges[1][order]
+            indptr = np.zeros(len(self.kind) + 1, dtype=np.int64)
+            np.add.at(indptr, src + 1, 1)
+            self._neighbours = (np.cumsum(indptr), dst)
         return self._edges
+
+    def neighbours(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's collaborators, as CSR (``indptr`` over rows, ``neighbours``)."""
+        self.edges()
+        return self._neighbours
 
     @property
     def humans(self) -> int:
