@@ -24,7 +24,15 @@ import numpy as np
 
 from model import streams
 from model.idea_draws import EMPTY, IdeaQuality, bold_count, top_estimates
-from model.kernels import few_ideas, forget_stale, mark_held, merge_backlogs, renumber, take_best
+from model.kernels import (
+    few_ideas,
+    forget_stale,
+    mark_held,
+    merge_backlogs,
+    peek_best,
+    remove_entries,
+    renumber,
+)
 
 __all__ = ["EMPTY", "IdeaBacklog", "IdeaQuality"]
 ID = np.int32  # an idea's entry in a backlog's pool
@@ -288,33 +296,48 @@ class IdeaBacklog:
         self._births = [(b, int(np.searchsorted(keep, first)) + 1) for b, first in self._births]
         self._top = 1 + keep.size
 
-    def take(self, wanted: np.ndarray, min_estimate: np.ndarray) -> dict[str, np.ndarray]:
-        """Remove and return each row's best ideas: up to ``wanted``, only those worth testing.
+    def peek(self, count: np.ndarray, min_estimate: np.ndarray) -> dict[str, np.ndarray]:
+        """Each row's best ideas worth testing, up to ``count``, left in the backlog.
 
         Returns:
-            Arrays ``row``, ``est``, ``z``, ``q``, ``scale``, ``parent``, ``block``, ``key``, one
-            entry per backlog entry taken, by row and best first within a row.
+            Arrays ``row``, ``est``, ``z``, ``q``, ``scale``, ``parent``, ``block``, ``key`` and
+            ``slot`` (where the idea sits, for :meth:`remove`), one entry per idea, by row and
+            best first within a row.
 
         """
-        rows, est, ids = [], [], []
-        wanted = np.asarray(wanted, dtype=np.int64)
+        count = np.asarray(count, dtype=np.int64)
         min_estimate = np.asarray(min_estimate, dtype=np.float64)
-        for shelf in self._shelves.values():
+        parts = []
+        for width, shelf in self._shelves.items():
             if shelf.rows.size:
-                r, e, i = take_best(shelf.est, shelf.ids, shelf.head, shelf.rows, wanted,
-                                    min_estimate)
-                rows.append(r)
-                est.append(e)
-                ids.append(i)
-        if len(rows) > 1:
-            order = np.argsort(np.concatenate(rows), kind="stable")
-            rows, est, ids = ([np.concatenate(x)[order]] for x in (rows, est, ids))
-        if not rows:
-            rows, est, ids = [np.empty(0, dtype=np.int64)], [np.empty(0)], [np.empty(0, np.int64)]
-        got = ids[0]
-        out = {"row": rows[0], "est": est[0]}
-        out.update({f: self._pool[f][got] for f in ("z", "q", "scale", "parent", "block", "key")})
+                row, local, col, est, ids = peek_best(shelf.est, shelf.ids, shelf.head,
+                                                      shelf.rows, count, min_estimate)
+                parts.append((row, est, ids, np.full(row.size, width), local, col))
+        if not parts:
+            empty = np.empty(0, dtype=np.int64)
+            parts = [(empty, np.empty(0), empty, empty, empty, empty)]
+        row, est, ids, width, local, col = (np.concatenate(x) for x in zip(*parts, strict=True))
+        if len(parts) > 1:
+            order = np.argsort(row, kind="stable")
+            row, est, ids, width, local, col = (x[order] for x in (row, est, ids, width, local,
+                                                                   col))
+        out = {"row": row, "est": est, "slot": np.stack([width, local, col])}
+        out.update({f: self._pool[f][ids] for f in ("z", "q", "scale", "parent", "block", "key")})
         return out
+
+    def remove(self, slot: np.ndarray) -> None:
+        """Take the ideas at ``slot`` (from :meth:`peek`) out of their backlogs."""
+        width, local, col = slot
+        for w in np.unique(width).tolist():
+            shelf = self._shelves[w]
+            mine = width == w
+            remove_entries(shelf.est, shelf.ids, shelf.head, local[mine], col[mine])
+
+    def take(self, wanted: np.ndarray, min_estimate: np.ndarray) -> dict[str, np.ndarray]:
+        """Remove and return each row's best ideas: up to ``wanted``, only those worth testing."""
+        got = self.peek(wanted, min_estimate)
+        self.remove(got.pop("slot"))
+        return got
 
     def best(self) -> np.ndarray:
         """Each row's best estimate (``EMPTY`` for an empty backlog)."""

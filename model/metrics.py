@@ -9,8 +9,9 @@ software efficiency is reported beside it, and compression reads against a fixed
 
 Compression, the takeoff literature's headline: how many years of progress at the humans-only
 pace the lab makes in one calendar year. The yardstick is the lab's humans-only pace at week 0
-(ln S a year over the last year of its burn-in, which lab and twin share; with a burn-in under a
-frontier interval, the twin's pace over its first year, and compression is 0 until then). The
+(ln S a year over the last year of its burn-in, which lab and twin share; with a burn-in under
+two years, still warming up, the twin's pace over its first year, and compression is 0 until
+then). The
 lab's progress over the trailing 52 weeks (since week 0 before week 52) over that pace.
 Idea counts are cumulative, and count every idea a row stands for.
 """
@@ -29,7 +30,7 @@ from model.milestones import MULTIPLIERS, automated_researcher_week, sustained_c
 SPEED_FLOOR = 0.01  # per year: 1% progress a year
 MAX_LN_REPORTED = 300 * math.log(10)  # the proxy has no cap of its own; keep it finite
 YEAR = 52
-MIN_BURN_IN = 13  # weeks of history below which the burn-in sets no yardstick
+MIN_BURN_IN = 104  # weeks of history below which the burn-in is still warming up
 
 
 def research_speed(model) -> float:

@@ -54,9 +54,10 @@ class TakeoffModel(mesa.Model):
         self.exploded = False
         self.explosion_week: int | None = None
         self.stop: str | None = None  # why the run ended: "horizon" or "cap"
+        self.in_history = False  # in the burn-in
         self.epoch_draws = 0.0  # ideas drawn since the last frontier run (stepping on toes)
         rungs = len(settings.experiments.scales)
-        self.counts = {k: 0.0 for k in ("generated", "rejected", "started", "promoted", "merged",
+        self.counts = {k: 0.0 for k in ("generated", "started", "promoted", "merged",
                                         "shipped", "shipped_harmful", "shipped_helpful",
                                         "duplicated", "experiment_compute")}
         self.counts["tested"] = np.zeros(rungs)
@@ -133,15 +134,19 @@ class TakeoffModel(mesa.Model):
 
         Pipelines fill and the idea lineage forms as in a lab that has been running for a while;
         then software efficiency, the proxy, capability and every counter restart from their
-        week-0 values, and ideas in hand are rescaled to week-0 difficulty. Taste learning is off,
-        so ``humans.taste_noise`` is still the week-0 median.
+        week-0 values, and ideas in hand are rescaled to week-0 difficulty. Experiments cost
+        what they cost at week 0 throughout (software progress in the history does not make them
+        cheaper), so the history runs at the week-0 lab's pace. Taste learning is off, so
+        ``humans.taste_noise`` is still the week-0 median.
         """
         if weeks <= 0:
             return
         learning, self.frontier.learning = self.frontier.learning, 0.0
+        self.in_history = True
         for week in range(-weeks + 1, 1):
             self.week = week
             self.research_week(history=True)
+        self.in_history = False
         self.frontier.learning = learning
         # Ideas born during the history were as hard as S then made them; week 0 is the unit.
         rescale = np.exp(-(self.settings.ideas.phi - 1.0) * self.ln_s)

@@ -153,6 +153,7 @@ class ResearchCycle:
         self._run_noise2 = self.run_noise**2
         self.reading_noise = 0.0 if perfect else e.reading_noise
         self.review_weight = s.humans.review_weight
+        self.shortlist = s.humans.shortlist
         self.bias = s.ideas.small_scale_bias
         self.threshold = s.ideas.promote_threshold
         self.queue_weeks = e.queue_weeks
@@ -166,9 +167,10 @@ class ResearchCycle:
     def open(self) -> None:
         """Researchers with free slots start their best backlog ideas worth testing.
 
-        A human talks an idea over with its collaborators before starting it: their estimates
-        join its own (``kernels.review``), and an idea the discussion leaves below the bar is
-        not started.
+        A human talks its best few ideas over with its collaborators before choosing:
+        ``humans.shortlist`` candidates for each idea it will start. Their estimates join its
+        own (``kernels.review``) and it starts the shortlisted ideas the talk leaves best, if
+        they still clear the bar; the others stay in its backlog. An AI cohort starts its best.
         """
         m, wf, pipes = self.model, self.model.workforce, self.pipes
         n_rows = len(wf.kind)
@@ -176,19 +178,18 @@ class ResearchCycle:
         # Free slots, but no new idea while what waits for compute would take long to run.
         patient = m.scheduler.waits() < self.queue_weeks
         wanted = np.where(patient, np.maximum(wf.rows_cap - in_flight, 0), 0)
-        noise = wf.noise * self.sd
-        # Test only ideas whose belief clears the bar: "ruthless prioritization" [07:07].
-        got = wf.backlog.take(wanted, bars(noise, self.threshold, *self.prior))
-        n = len(got["row"])
-        if n == 0:
+        if not wanted.any():
             return
-        # New requests join the queue in an order set by their ideas' keys: random, and the
-        # same for the same ideas in the lab and its twin.
-        order = np.argsort(got["key"], kind="stable")
-        got = {k: v[order] for k, v in got.items()}
+        noise = wf.noise * self.sd
+        human_row = wf.kind == 0
+        # Test only ideas whose belief clears the bar: "ruthless prioritization" [07:07].
+        got = wf.backlog.peek(np.where(human_row, wanted * self.shortlist, wanted),
+                              bars(noise, self.threshold, *self.prior))
         owner = got["row"]
+        if owner.size == 0:
+            return
         belief = first_beliefs(got["est"], noise[owner], *self.prior)
-        human = np.flatnonzero(wf.kind[owner] == 0)
+        human = np.flatnonzero(human_row[owner])
         if human.size:
             indptr, neighbours = wf.neighbours()
             talked = belief[:, human]
@@ -197,15 +198,24 @@ class ResearchCycle:
                    streams.REVIEW)
             belief[:, human] = talked
         mean = belief[0] * belief[1] + (1.0 - belief[0]) * belief[3]
-        start = mean >= self.threshold
-        if not start.all():
-            m.counts["rejected"] += float(np.sum(got["block"][~start]))
-            got = {k: v[start] for k, v in got.items()}
-            owner, mean, belief = got["row"], mean[start], belief[:, start]
-            n = owner.size
+        # Each row's best candidates by belief, as many as it has room for.
+        order = np.lexsort((-mean, owner))
+        first = np.searchsorted(owner[order], owner[order], side="left")
+        rank = np.empty(owner.size, dtype=np.int64)
+        rank[order] = np.arange(owner.size) - first
+        chosen = np.flatnonzero((rank < wanted[owner]) & (mean >= self.threshold))
+        if chosen.size == 0:
+            return
+        wf.backlog.remove(got["slot"][:, chosen])
+        # New requests join the queue in an order set by their ideas' keys: random, and the
+        # same for the same ideas in the lab and its twin.
+        chosen = chosen[np.argsort(got["key"][chosen], kind="stable")]
+        got = {k: v[chosen] for k, v in got.items() if k != "slot"}
+        belief, mean = belief[:, chosen], mean[chosen]
+        n = chosen.size
         weight = got["block"]
         self.pipes.append(
-            owner=owner, parent=got["parent"], state=IMPLEMENT, key=got["key"],
+            owner=got["row"], parent=got["parent"], state=IMPLEMENT, key=got["key"],
             idea=np.arange(self.next_idea, self.next_idea + n), weight=weight, distinct=1.0,
             z=got["z"], q=got["q"], scale=got["scale"], work_left=self.implement[0],
             mean=mean, submitted=float(m.week), **dict(zip(BELIEF, belief, strict=True)))

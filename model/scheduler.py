@@ -91,7 +91,8 @@ class ExperimentScheduler:
         """Physical compute (H100e-weeks) of one experiment at each rung this week."""
         m = self.model
         frontier = max(m.compute.shares[2], 0.01) * m.compute.total * self.interval
-        return self.scales * frontier * np.exp(-(1.0 - self.coupling) * m.ln_s)
+        ln_s = 0.0 if m.in_history else m.ln_s  # the history runs at week-0 prices
+        return self.scales * frontier * np.exp(-(1.0 - self.coupling) * ln_s)
 
     def discount(self, rows: np.ndarray) -> np.ndarray:
         """What engineering has cut each request's compute to: (1 + effort / base)^-substitution.

@@ -72,7 +72,7 @@ PARAMS: tuple[Param, ...] = (
     P("run.seed", 42, "int", "", "Seed of every random source in the run", 0, 2**63 - 1,
       role="setting"),
     P("run.weeks", 520, "int", "weeks", "Horizon; one step is one week", 1, 5200, role="setting"),
-    P("run.burn_in_weeks", 104, "int", "weeks", "The lab's history before week 0: humans-only "
+    P("run.burn_in_weeks", 208, "int", "weeks", "The lab's history before week 0: humans-only "
       "research that fills pipelines and the idea lineage, so week 0 is not an empty lab",
       0, 1040, source="-", role="setting"),
     # --- compute ---
@@ -124,7 +124,7 @@ PARAMS: tuple[Param, ...] = (
       source="guess", effect="+progress"),
     P("humans.hiring_per_year", 1.0, "float", "x/year", "Yearly growth factor of the human team",
       0.5, 10.0, source="guess", effect="+progress"),
-    P("humans.taste_noise", 8.0, "float", "sd of true effects",
+    P("humans.taste_noise", 12.0, "float", "sd of true effects",
       "Median noise of a human's idea estimates, in units of the spread of true idea effects",
       0.01, 50.0,
       source="calibrated with the idea classes to the shipped-idea facts; podcast [04:56-05:08]",
@@ -150,6 +150,9 @@ PARAMS: tuple[Param, ...] = (
     P("humans.taste_floor", 0.5, "float", "fraction",
       "Taste noise learning approaches, as a fraction of the initial noise", 0.0, 1.0,
       source="guess", effect="-progress"),
+    P("humans.shortlist", 3, "int", "ideas", "Ideas a human talks over with its collaborators "
+      "for each one it starts; it starts those the talk leaves best", 1, 20, source="guess",
+      effect="+progress"),
     P("humans.review_weight", 0.5, "float", "fraction", "Weight of a collaborator's opinion of an "
       "idea before it is started, as a share of the precision of its own taste (0: no one "
       "talks ideas over)", 0.0, 1.0, source="guess", effect="+progress"),
@@ -187,7 +190,7 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.phi", 0.8, "float", "", "Ideas-get-harder exponent: an idea's effect on ln S scales "
       "as S^(phi-1) (semi-endogenous growth)", -3.0, 0.95,
       source="Jones (1995); Bloom et al. (2020); calibrated", effect="+progress"),
-    P("ideas.effect_scale", 0.009, "float", "ln S",
+    P("ideas.effect_scale", 0.013, "float", "ln S",
       "Frontier effect on ln S of one unit of idea quality at week 0", 1.0e-6, 10.0,
       source="calibrated to ~3x/year humans-only (Ho et al. 2024)", effect="+progress"),
     P("ideas.bold_share", 0.1, "float", "probability",
@@ -245,7 +248,7 @@ PARAMS: tuple[Param, ...] = (
     P("experiments.interpret_weeks", [0.4, 0.6, 1.0], "floats", "researcher-weeks",
       "Human time to interpret a result at each rung", 0.0, 52.0, source="podcast [04:27-04:50]",
       effect="-progress"),
-    P("experiments.transfer_decades", 10.0, "float", "decades", "Transfer across scale: a result's "
+    P("experiments.transfer_decades", 13.0, "float", "decades", "Transfer across scale: a result's "
       "correlation with the frontier effect is exp(-gap/this), gap in decades of compute",
       0.01, 100.0, source="podcast [05:38-05:44]; guess", effect="+progress"),
     P("experiments.noise", 0.08, "float", "effect units", "Run-to-run noise of one experiment",
@@ -260,7 +263,7 @@ PARAMS: tuple[Param, ...] = (
     P("experiments.queue_weeks", 8.0, "float", "weeks", "A researcher starts a new idea only "
       "while its experiments waiting for compute would take under this many weeks of its share "
       "of the budget", 0.0, 520.0, source="guess"),
-    P("experiments.labour_substitution", 0.3, "float", "-", "How far researcher labour buys "
+    P("experiments.labour_substitution", 0.2, "float", "-", "How far researcher labour buys "
       "research with less compute: an experiment's compute falls as (1 + engineering / setup "
       "time)^-this, engineering being the researcher-weeks put into it while it waited (0: "
       "complements)", 0.0, 3.0, source="Whitfill & Wu (2025): sigma ~0 to ~2.6; guess",
