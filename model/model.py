@@ -161,6 +161,7 @@ class TakeoffModel(mesa.Model):
         for key in self.counts:
             self.counts[key] = self.counts[key] * 0.0
         self.cycle_log.clear()
+        self.scheduler.longest_wait[:] = 0.0
         self.workforce.merged[:] = 0.0
         self.workforce.shipped[:] = 0.0
 

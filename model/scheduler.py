@@ -1,9 +1,10 @@
 """One shared experiment budget that every researcher, human or AI, competes for.
 
 Requests are priced relative to the frontier (mechanism 4): a rung at scale ``s`` costs
-``s * F * S^-(1 - coupling)`` H100e-weeks, where ``F`` is the physical compute of the frontier run
-in training and ``S`` software efficiency. At coupling 1 software progress never makes research
-cheaper (the compute-bottleneck view); at 0 experiments need fixed effective compute (the
+``s * F * S^-(1 - coupling)`` H100e-weeks, where ``F`` is the physical compute of a frontier run
+(a quarter's training compute, ``FRONTIER_WEEKS``, whatever the cadence: rarer runs reveal the
+truth less often, they do not make the ladder dearer) and ``S`` software efficiency. At coupling
+1 software progress never makes research cheaper (the compute-bottleneck view); at 0 experiments need fixed effective compute (the
 software-only-explosion view). Researcher labour buys some of it back: a request's price falls
 with the engineering its researcher put into it while it waited
 (``experiments.labour_substitution``, mechanism 11).
@@ -49,6 +50,7 @@ from model.pipelines import QUEUED, RUNNING
 from model.streams import split_key
 
 REACH = 256  # requests ordered at least, ahead of the walk
+FRONTIER_WEEKS = 13  # the ladder's scales are fractions of a quarter's training compute
 SHARE_POLICIES = ("track_record", "fair")
 
 
@@ -71,6 +73,8 @@ class ExperimentScheduler:
         self.substitution = s.experiments.labour_substitution
         self.base_effort = np.maximum(np.array(s.experiments.implement_weeks), 0.05)
         self.used = self.offered = 0.0
+        self.waiting = 0.0  # requests (ideas) still queued once the week's compute is given out
+        self.longest_wait = np.zeros(len(self.scales))  # longest wait of a request, per rung
         # Fair share remembers: compute a team used decays with a half-life of a frontier interval.
         self.decay = 0.5 ** (1.0 / max(self.interval, 1))
         # The track record remembers value and compute with a half-life of policy.memory_weeks.
@@ -90,7 +94,7 @@ class ExperimentScheduler:
     def prices(self) -> np.ndarray:
         """Physical compute (H100e-weeks) of one experiment at each rung this week."""
         m = self.model
-        frontier = max(m.compute.shares[2], 0.01) * m.compute.total * self.interval
+        frontier = max(m.compute.shares[2], 0.01) * m.compute.total * FRONTIER_WEEKS
         ln_s = 0.0 if m.in_history else m.ln_s  # the history runs at week-0 prices
         return self.scales * frontier * np.exp(-(1.0 - self.coupling) * ln_s)
 
@@ -117,40 +121,67 @@ class ExperimentScheduler:
                       RUNNING)
         granted = np.empty(0, dtype=np.int64)
         self._grow()
-        if queued.size and free > 0:
-            claim, shares = 0.0, np.empty(0)  # no shares
-            if self.policy in SHARE_POLICIES:
-                shares = self.shares()
-                # Claimants with a request queued, in row order (as np.unique lists them).
-                claim = float(shares[np.bincount(p.owner[queued], minlength=shares.size) > 0]
-                              .sum())
-            discount = self.discount(queued)
-            unit, want, group, quantum = walkable_requests(
-                queued, p.rung, p.weight, p.owner, prices, discount, self.run_weeks, budget,
-                shares, claim)
-            keys = self._keys(queued, prices, shares)
-            at, split, walked, free, head = order_and_walk(*keys, unit, want, group, quantum,
-                                                           free, self.reach)
-            # Order next week about twice as far as this week's walk went.
-            self.reach = max(REACH, 2 * walked)
-            granted = queued[at]
-            for k in np.flatnonzero(split).tolist():
-                self._split(int(granted[k]), float(split[k]))
-            start_runs(granted, p.rung, p.weight, p.draw, p.nominal, p.run_left, p.state, prices,
-                       discount[at], self.run_weeks, budget, RUNNING)
-            if head >= 0 and free > 1e-9 * budget:
-                i = int(queued[head])
-                if p.weight[i] > 1.0:  # a group: one of its ideas goes first
-                    self._split(i, 1.0)
-                start_partial(i, p.rung, p.weight, p.draw, p.nominal, p.run_left, p.state,
-                              prices, float(discount[head]), self.run_weeks, free, RUNNING)
-                granted = np.append(granted, i)
+        # A first walk within each claimant's share; compute still free then goes to whoever
+        # waits, share or no share (work-conserving), and what is left to the head of the line.
+        head = -1
+        for capped in (True, False):
+            if free <= 1e-9 * budget:
+                break
+            _, queued = queue_now(p.state, p.draw, RUNNING, QUEUED)
+            if queued.size == 0:
+                break
+            walked, free, head = self._walk(queued, prices, budget, free, capped)
+            granted = np.concatenate([granted, walked])
+        if head >= 0 and free > 1e-9 * budget:
+            if p.weight[head] > 1.0:  # a group: one of its ideas goes first
+                self._split(head, 1.0)
+            start_partial(head, p.rung, p.weight, p.draw, p.nominal, p.run_left, p.state,
+                          prices, float(self.discount(np.array([head]))[0]), self.run_weeks,
+                          free, RUNNING)
+            granted = np.append(granted, head)
+        if granted.size:
+            waited = m.week - p.submitted[granted]
+            np.maximum.at(self.longest_wait, p.rung[granted], waited)
         drawn, wanted = tally_queue(p.state, p.draw, p.owner, p.rung, p.weight, prices,
                                     self.run_weeks, self._history, self.decay, self.spent,
                                     self.memory, RUNNING, QUEUED)
         self.used, self.offered = float(drawn.sum()), budget
+        self.waiting = float(np.sum(p.weight[p.state == QUEUED]))
         m.compute.record(min(self.used, budget), budget, float(np.sum(wanted)))
         m.counts["experiment_compute"] += float(np.sum(p.draw[granted]))
+
+    def _walk(self, queued: np.ndarray, prices: np.ndarray, budget: float, free: float,
+              capped: bool) -> tuple[np.ndarray, float, int]:
+        """Walk ``queued`` in policy order and start what fits.
+
+        Groups run only within their claimant's share of the budget if ``capped``.
+
+        Returns:
+            The rows started, the compute left, and the head of the line's row (-1: none).
+
+        """
+        p = self.model.cycle.pipes
+        claim, shares = 0.0, np.empty(0)  # no shares
+        if self.policy in SHARE_POLICIES:
+            shares = self.shares()
+            if capped:  # claimants with a request queued, in row order
+                claim = float(shares[np.bincount(p.owner[queued], minlength=shares.size) > 0]
+                              .sum())
+        discount = self.discount(queued)
+        unit, want, group, quantum = walkable_requests(
+            queued, p.rung, p.weight, p.owner, prices, discount, self.run_weeks, budget,
+            shares, claim)
+        keys = self._keys(queued, prices, shares)
+        at, split, walked, free, head = order_and_walk(*keys, unit, want, group, quantum, free,
+                                                       self.reach)
+        if capped:  # order next week about twice as far as this week's walk went
+            self.reach = max(REACH, 2 * walked)
+        granted = queued[at]
+        for k in np.flatnonzero(split).tolist():
+            self._split(int(granted[k]), float(split[k]))
+        start_runs(granted, p.rung, p.weight, p.draw, p.nominal, p.run_left, p.state, prices,
+                   discount[at], self.run_weeks, budget, RUNNING)
+        return granted, free, int(queued[head]) if head >= 0 else -1
 
     def advance(self) -> np.ndarray:
         """Run experiments for a week; return each pipeline's time left over this week."""

@@ -86,11 +86,11 @@ PARAMS: tuple[Param, ...] = (
       source="podcast [00:56-01:02]", effect="+progress"),
     P("compute.shares.inference", 0.3, "float", "share", "Share of compute running AI researchers",
       0.0, 1.0, source="podcast [01:24-01:33]; split is a guess"),
-    P("compute.shares.experiments", 0.07, "float", "share",
+    P("compute.shares.experiments", 0.075, "float", "share",
       "Share of compute for small-scale research experiments", 0.0, 1.0,
       source="calibrated: 10x experiment compute -> ~5x speed (podcast [01:00-01:19])",
       effect="+progress"),
-    P("compute.shares.training", 0.63, "float", "share",
+    P("compute.shares.training", 0.625, "float", "share",
       "Share of compute accumulating into the next frontier run", 0.0, 1.0, source="guess"),
     # --- policy ---
     P("policy.allocation", "fixed", "choice", "", "Compute split: fixed shares, or adaptive "
@@ -120,7 +120,7 @@ PARAMS: tuple[Param, ...] = (
     P("policy.min_share", 0.05, "float", "share", "Adaptive policy: floor of every share",
       0.0, 0.33),
     # --- humans ---
-    P("humans.count", 100, "int", "researchers", "Human researchers at week 0", 1, 100_000,
+    P("humans.count", 200, "int", "researchers", "Human researchers at week 0", 1, 100_000,
       source="guess", effect="+progress"),
     P("humans.hiring_per_year", 1.0, "float", "x/year", "Yearly growth factor of the human team",
       0.5, 10.0, source="guess", effect="+progress"),
@@ -190,7 +190,7 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.phi", 0.8, "float", "", "Ideas-get-harder exponent: an idea's effect on ln S scales "
       "as S^(phi-1) (semi-endogenous growth)", -3.0, 0.95,
       source="Jones (1995); Bloom et al. (2020); calibrated", effect="+progress"),
-    P("ideas.effect_scale", 0.013, "float", "ln S",
+    P("ideas.effect_scale", 0.0085, "float", "ln S",
       "Frontier effect on ln S of one unit of idea quality at week 0", 1.0e-6, 10.0,
       source="calibrated to ~3x/year humans-only (Ho et al. 2024)", effect="+progress"),
     P("ideas.bold_share", 0.1, "float", "probability",
@@ -208,7 +208,7 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.material_effect", 0.2, "float", "effect units",
       "A shipped idea helps (hurts) at scale when its frontier effect is above (below) plus "
       "(minus) this; in between it is useless", 0.0, 10.0, source="guess"),
-    P("ideas.small_scale_bias", 0.3, "float", "correlation",
+    P("ideas.small_scale_bias", 0.5, "float", "correlation",
       "How much of taste noise is small-scale appeal: ideas that look good to intuition look "
       "good in small experiments too", 0.0, 0.99, source="podcast [05:15-05:55]; guess",
       effect="-progress"),
@@ -220,8 +220,13 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.shelf_life_weeks", 26.0, "float", "weeks",
       "Ideas in a backlog older than this are forgotten: the recipe they were about has moved on",
       1.0, 5200.0, source="guess"),
-    P("ideas.promote_threshold", 0.0, "float", "effect units",
-      "Posterior mean an idea needs to be tested, promoted or merged", -10.0, 10.0, source="guess"),
+    P("ideas.promote_threshold", -0.05, "float", "effect units",
+      "Mean effect an idea must be believed to have to be tested; each rung it climbs adds "
+      "ideas.rung_bar", -10.0, 10.0, source="guess: a cheap test is worth it for an idea that "
+      "might help"),
+    P("ideas.rung_bar", 0.2, "float", "effect units", "How much better an idea must look for "
+      "each rung it climbs (each costs many times the one below); the top rung's bar is what "
+      "merging takes", 0.0, 10.0, source="guess: ruthless prioritization, podcast [07:07-07:40]"),
     P("ideas.heritability", 0.15, "float", "", "How much a new idea inherits from the shipped idea "
       "it varies (lineage)", 0.0, 1.0, source="podcast [08:27-08:48]"),
     P("ideas.build_on_shipped", 0.7, "float", "probability",
@@ -248,12 +253,12 @@ PARAMS: tuple[Param, ...] = (
     P("experiments.interpret_weeks", [0.4, 0.6, 1.0], "floats", "researcher-weeks",
       "Human time to interpret a result at each rung", 0.0, 52.0, source="podcast [04:27-04:50]",
       effect="-progress"),
-    P("experiments.transfer_decades", 13.0, "float", "decades", "Transfer across scale: a result's "
+    P("experiments.transfer_decades", 6.0, "float", "decades", "Transfer across scale: a result's "
       "correlation with the frontier effect is exp(-gap/this), gap in decades of compute",
       0.01, 100.0, source="podcast [05:38-05:44]; guess", effect="+progress"),
-    P("experiments.noise", 0.08, "float", "effect units", "Run-to-run noise of one experiment",
+    P("experiments.noise", 0.2, "float", "effect units", "Run-to-run noise of one experiment",
       0.0, 10.0, source="guess", effect="-progress"),
-    P("experiments.reading_noise", 0.05, "float", "effect units",
+    P("experiments.reading_noise", 0.1, "float", "effect units",
       "Noise added in interpreting a result, at median interpretation skill", 0.0, 10.0,
       source="guess", effect="-progress"),
     P("experiments.frontier_coupling", 0.7, "float", "", "How an informative experiment's cost "
@@ -263,7 +268,7 @@ PARAMS: tuple[Param, ...] = (
     P("experiments.queue_weeks", 8.0, "float", "weeks", "A researcher starts a new idea only "
       "while its experiments waiting for compute would take under this many weeks of its share "
       "of the budget", 0.0, 520.0, source="guess"),
-    P("experiments.labour_substitution", 0.2, "float", "-", "How far researcher labour buys "
+    P("experiments.labour_substitution", 0.25, "float", "-", "How far researcher labour buys "
       "research with less compute: an experiment's compute falls as (1 + engineering / setup "
       "time)^-this, engineering being the researcher-weeks put into it while it waited (0: "
       "complements)", 0.0, 3.0, source="Whitfill & Wu (2025): sigma ~0 to ~2.6; guess",
@@ -273,9 +278,9 @@ PARAMS: tuple[Param, ...] = (
       "them exactly", choices=("informative", "uninformative", "perfect"), role="ablation"),
     # --- frontier ---
     P("frontier.enabled", True, "bool", "", "Big training runs on or off", role="ablation"),
-    P("frontier.early_gain", 0.69, "float", "ln S", "The lab runs early once the ideas merged "
-      "since the last run claim this much gain (0: only every interval)", 0.0, 100.0,
-      source="guess: a doubling's worth"),
+    P("frontier.early_factor", 4.0, "float", "x", "The lab runs early once the ideas merged "
+      "since the last run claim this many times what an interval gained at the week-0 pace (0: "
+      "only every interval)", 0.0, 1000.0, source="guess"),
     P("frontier.min_interval_weeks", 1, "int", "weeks", "Fewest weeks between frontier runs",
       1, 520, source="guess"),
     P("frontier.interval_weeks", 13, "int", "weeks", "Weeks between frontier runs", 1, 520,
