@@ -102,12 +102,12 @@ PARAMS: tuple[Param, ...] = (
       source="a lab learns whose ideas pay off (brief, mechanism 5)"),
     P("policy.newcomer_share", 0.05, "float", "share", "Track record: share of the experiment "
       "budget the AI researchers get between them before they have a track record", 0.0, 1.0,
-      source="guess", effect="-speedup"),
+      source="guess"),
     P("policy.memory_weeks", 52, "int", "weeks", "Track record: half-life of the lab's memory of "
       "what each researcher's ideas gained and the compute they used", 1, 1040, source="guess"),
     P("policy.track_record_rate", 1.0, "float", "-", "Track record: at each frontier run a share "
       "is multiplied by (its value per compute over the lab's)^this; 0 keeps shares fixed",
-      0.0, 10.0, source="guess", effect="+progress"),
+      0.0, 10.0, source="guess", effect="+speedup"),
     P("policy.track_record_prior", 1.0, "float", "claimants", "Track record: value per compute "
       "is shrunk toward the lab's average by this many typical claimants' compute", 0.0, 1000.0,
       source="guess"),
@@ -295,8 +295,8 @@ PARAMS: tuple[Param, ...] = (
       source="guess"),
     # --- explosion ---
     P("explosion.doublings", 4, "int", "doublings", "An explosion: this many doublings of software "
-      "efficiency in a row, each at least as fast as the one before, the last at most half as "
-      "long as the first before them", 2, 20, role="setting"),
+      "efficiency taking on average at most half as long as the as many before them, the last "
+      "no slower than those", 1, 20, role="setting"),
     P("explosion.max_log10_efficiency", 12.0, "float", "log10 S",
       "Safety stop: the run ends once software efficiency passes 10^this (stop = cap)",
       1.0, 300.0, role="setting"),
