@@ -47,7 +47,7 @@ from model.duplication import distinct_table
 from model.kernels.beliefs import bars, mean_of, update
 from model.streams import ndtri
 
-VERSION = 1  # bump when the table's meaning changes: old files on disk are then ignored
+VERSION = 7  # bump when the table's meaning changes: old files on disk are then ignored
 TAIL = 15.0  # decades of tail quantile the sample covers
 SAMPLE_LOG2 = 12  # 2^12 points per stratum (class x fresh or child)
 QMC_SEED = 20250101
@@ -127,7 +127,8 @@ def _points(draws, spec_f, rho, noise, reading, review_noise, parent_u,
     """Every sample point's weight, estimate, belief after the review, and ladder beliefs.
 
     ``spec_f`` packs the spec's numbers (see :func:`_pack`). Returns weight, estimate, the mean
-    after the review, the means after each rung (points x rungs), the effect and the claim.
+    after the review, the means after each rung (points x rungs), the effect, the claim and
+    the quirk.
     """
     p_bold, mu_o, mu_b, sd_o, sd_b, thr, bias, h, build = spec_f[:9]
     run_noise, mode, review_weight, reviewers, qmean, qsd = spec_f[9:15]
@@ -140,6 +141,7 @@ def _points(draws, spec_f, rho, noise, reading, review_noise, parent_u,
     mk = np.empty((total, k_r))
     zz = np.empty(total)
     claim = np.empty(total)
+    quirk = np.empty(total)
     var_cls = (sd_b * sd_b, sd_o * sd_o)
     split = 3 * n_pts // 4
     rest = math.sqrt(1.0 - bias * bias)
@@ -192,91 +194,96 @@ def _points(draws, spec_f, rho, noise, reading, review_noise, parent_u,
                 pb, mb, vb, mo, vo = update(pb, mb, vb, mo, vo, read / r, var_b, var_o)
                 mk[t, k] = mean_of(pb, mb, mo)
             zz[t] = z
+            quirk[t] = q
             claim[t] = read / rho[k_r - 1]
             t += 1
-    return w, est, m0, mk, zz, claim
+    return w, est, m0, mk, zz, claim, quirk
 
 
 @njit(cache=True, nogil=True)
-def _tabulate(w, est, m0, mk, zz, claim, f_grid, n_grid, shortlist, thr, e_bar, noise, prior,
+def _tabulate(w, est, m0, mk, zz, claim, f_grid, n_grid, thr, e_bar, noise, prior,
               material):  # pragma: no cover - compiled
-    """Per started idea, against (f, n): reach of rungs 2.., merge, effect, claim, helpful, harmful.
+    """Per started idea, against (bar, f, n): reach of rungs 2.., merge, effect, claim, helpful,
+    harmful.
 
-    Returns the table (f, n, stats) and ``f_max``, the share of new ideas that can be started.
+    The bar is the belief of the median best of ``n`` ideas' estimates: among every idea (row 0:
+    a researcher waiting for compute starts few of the ideas it thinks of) or among those not
+    started (row 1: a researcher that starts what it thinks of as it comes). Returns the table
+    (2, f, n, stats) and ``f_max``, the share of new ideas that can be started.
     """
     n_pts = w.size
     k_r = mk.shape[1]
     n_stats = k_r + 4
     by_est = np.argsort(-est)
-    rank = np.empty(n_pts, dtype=np.int64)
-    for r in range(n_pts):
-        rank[by_est[r]] = r
-    by_m0 = np.argsort(-m0)
-    cum_est = np.cumsum(w[by_est])
     started = np.zeros(n_pts, dtype=np.bool_)
-    out = np.zeros((f_grid.size, n_grid.size, n_stats))
+    out = np.zeros((2, f_grid.size, n_grid.size, n_stats))
     f_eff = np.zeros(f_grid.size)
     p_bold, mu_b, var_b, mu_o, var_o = prior
+    bar = np.full((2, n_grid.size), thr)
+    v = noise * noise
     for j in range(f_grid.size):
         f = f_grid[j]
         if j > 0 and 0.0 < f_eff[j - 1] < f_grid[j - 1]:  # saturated: every startable idea
             f_eff[j] = f_eff[j - 1]
-            out[j] = out[j - 1]
+            out[:, j] = out[:, j - 1]
             continue
-        # Shortlist: the best `shortlist` times f by estimate, above the bar.
-        cut = np.searchsorted(cum_est, shortlist * f, side="right")
+        # Ideas start best estimate first; the review vetoes those it leaves below the bar
+        # (they stay in the backlog and go stale).
         started[:] = False
         got = 0.0
-        for t in range(n_pts):
-            i = by_m0[t]
-            if got >= f or m0[i] < thr:
+        for r in range(n_pts):
+            if got >= f:
                 break
-            if rank[i] <= cut and est[i] >= e_bar:
+            i = by_est[r]
+            if est[i] < e_bar:
+                break
+            if m0[i] >= thr:
                 started[i] = True
                 got += w[i]
         f_eff[j] = got
         if got <= 0.0:
             continue
-        # The best estimate not started, over n ideas: where the not-started mass is ln 2 / n.
-        bar = np.full(n_grid.size, thr)
-        m = n_grid.size - 1
-        h_cum = 0.0
-        for r in range(n_pts):
-            i = by_est[r]
-            if started[i]:
-                continue
-            h_cum += w[i]
-            while m >= 0 and h_cum >= LN2 / n_grid[m]:
-                v = noise * noise
-                pb, mb, vb, mo, vo = update(p_bold, mu_b, var_b, mu_o, var_o, est[i], v, v)
-                bar[m] = max(thr, mean_of(pb, mb, mo))
-                m -= 1
-            if m < 0:
-                break
+        # The best of n estimates: where the mass above it is ln 2 / n.
+        for row in range(2):
+            bar[row, :] = thr
+            m = n_grid.size - 1
+            h_cum = 0.0
+            for r in range(n_pts):
+                i = by_est[r]
+                if row == 1 and started[i]:
+                    continue
+                h_cum += w[i]
+                while m >= 0 and h_cum >= LN2 / n_grid[m]:
+                    pb, mb, vb, mo, vo = update(p_bold, mu_b, var_b, mu_o, var_o, est[i], v, v)
+                    bar[row, m] = max(thr, mean_of(pb, mb, mo))
+                    m -= 1
+                if m < 0:
+                    break
         for i in range(n_pts):
             if not started[i]:
                 continue
-            for m in range(n_grid.size):
-                b = bar[m]
-                alive = True
-                for k in range(k_r - 1):
-                    alive = alive and mk[i, k] >= b
-                    if not alive:
-                        break
-                    out[j, m, k] += w[i]
-                if alive and mk[i, k_r - 1] >= thr:
-                    out[j, m, k_r - 1] += w[i]
-                    out[j, m, k_r] += w[i] * zz[i]
-                    out[j, m, k_r + 1] += w[i] * claim[i]
-                    if zz[i] > material:
-                        out[j, m, k_r + 2] += w[i]
-                    elif zz[i] < -material:
-                        out[j, m, k_r + 3] += w[i]
-        out[j] /= got
+            for row in range(2):
+                for m in range(n_grid.size):
+                    b = bar[row, m]
+                    alive = True
+                    for k in range(k_r - 1):
+                        alive = alive and mk[i, k] >= b
+                        if not alive:
+                            break
+                        out[row, j, m, k] += w[i]
+                    if alive and mk[i, k_r - 1] >= thr:
+                        out[row, j, m, k_r - 1] += w[i]
+                        out[row, j, m, k_r] += w[i] * zz[i]
+                        out[row, j, m, k_r + 1] += w[i] * claim[i]
+                        if zz[i] > material:
+                            out[row, j, m, k_r + 2] += w[i]
+                        elif zz[i] < -material:
+                            out[row, j, m, k_r + 3] += w[i]
+        out[:, j] /= got
     # Shares the sample cannot resolve take the nearest resolved share's values.
     for j in range(f_grid.size - 2, -1, -1):
         if f_eff[j] <= 0.0:
-            out[j] = out[j + 1]
+            out[:, j] = out[:, j + 1]
     return out, f_eff[f_grid.size - 1]
 
 
@@ -290,15 +297,15 @@ def point(spec: Spec, draws: np.ndarray, noise: float, reading: float, review_no
           reviewed: bool, parent: tuple[float, float]) -> tuple[np.ndarray, float, tuple]:
     """The table of one class: taste ``noise`` and ``reading`` noise in effect units.
 
-    Returns the (f, n, stats) table, ``f_max`` and the sample's points (for the lineage).
+    Returns the (2, f, n, stats) table, ``f_max`` and the sample's points (for the lineage).
     """
     packed = _pack(spec)
     if not reviewed:
         packed[12] = 0.0
     pts = _points(draws, packed, np.array(spec.rho), noise, reading, review_noise, *parent)
     e_bar = float(bars(np.array([noise]), spec.threshold, *spec.prior)[0])
-    table, f_max = _tabulate(*pts, F_GRID, N_GRID, spec.shortlist if reviewed else 1,
-                             spec.threshold, e_bar, noise, spec.prior, spec.material)
+    table, f_max = _tabulate(*pts[:6], F_GRID, N_GRID, spec.threshold, e_bar, noise, spec.prior,
+                             spec.material)
     return table, float(f_max), pts
 
 

@@ -22,26 +22,27 @@ def typical_parent(points: tuple, spec, window: int, e_bar: float) -> tuple[floa
 
     Args:
         points: A class's sample points (``funnel.point``): weight, estimate, mean after the
-            review, means after each rung, effect and claim; quirks are not kept there, so the
-            parent's quirk is the part of its claim its effect does not explain.
+            review, means after each rung, effect, claim and quirk.
         spec: The funnel's spec.
         window: ``ideas.lineage_window``.
         e_bar: The least estimate an idea is started with.
 
     """
-    w, est, m0, mk, z, claim = points
+    w, est, m0, mk, z, _, q = points
     merged = (est >= e_bar) & (m0 >= spec.threshold) & np.all(mk >= spec.threshold, axis=1)
     if not merged.any() or w[merged].sum() <= 0:
         return 0.0, 0.0
-    w, z, claim = w[merged], z[merged], claim[merged]
-    rho = spec.rho[-1]
-    # claim = (rho z + sqrt(1 - rho^2) q + noise) / rho: the quirk in expectation.
-    q = (claim * rho - rho * z) / max(np.sqrt(1.0 - rho**2), 1e-6)
+    w, z, q = w[merged], z[merged], q[merged]
     order = np.argsort(z, kind="stable")
-    cum = np.cumsum(w[order]) / w.sum()
-    bins = np.minimum(np.searchsorted(cum, (np.arange(window) + 0.5) / window), z.size - 1)
-    zb, qb = z[order][bins], q[order][bins]
-    soft = np.exp((zb - zb.max()) / (GREED * spec.sd_all))
+    z, q, w = z[order], q[order], w[order]
+    # ``window`` bins of equal weight, each its mean effect and mean quirk.
+    edges = np.searchsorted(np.cumsum(w) / w.sum(), np.arange(1, window) / window)
+    starts = np.unique(np.concatenate(([0], np.minimum(edges, z.size - 1))))
+    weight = np.add.reduceat(w, starts)
+    zb = np.add.reduceat(w * z, starts) / weight
+    qb = np.add.reduceat(w * q, starts) / weight
+    # (A bin that merged several sample points stands for as many ideas of the window.)
+    soft = np.exp((zb - zb.max()) / (GREED * spec.sd_all)) * weight
     soft /= soft.sum()
     u = np.clip((zb - spec.mean) / spec.sd_all, -ZCLIP, ZCLIP)
     return float(soft @ u), float(soft @ qb)

@@ -228,7 +228,7 @@ class AggregateModel:
                   wk.S_HARMFUL, wk.S_HELPFUL, wk.S_DUPLICATED, wk.S_EXP_COMPUTE,
                   wk.S_REC_USED, wk.S_REC_OFFERED, wk.S_REC_WAITING):
             st[i] = 0.0
-        st[wk.S_CYCLE_LOG:] = 0.0
+        st[wk.S_CYCLE_LOG:wk.S_CYCLE_LOG + 8] = 0.0
         self.tested[:] = 0.0
         st[wk.S_TOTAL] = s.compute.initial
         st[wk.S_BUDGET] = st[wk.S_TOTAL] * st[wk.S_SH_EXP] * s.compute.experiment_boost
@@ -395,9 +395,10 @@ def simulate_aggregate(scenario: Scenario) -> RunResult:
     model = AggregateModel(scenario)
     summary = model.run()
     columns = list(model.data)
+    for name, values in model.data.items():
+        bad = np.flatnonzero(~np.isfinite(np.asarray(values, dtype=np.float64)))
+        if bad.size:
+            raise FloatingPointError(f"non-finite {name}={values[bad[0]]} in week "
+                                     f"{model.data['week'][bad[0]]}")
     rows = list(zip(*(model.data[c] for c in columns), strict=True))
-    for row in rows:
-        for name, value in zip(columns, row, strict=True):
-            if isinstance(value, float) and not math.isfinite(value):
-                raise FloatingPointError(f"non-finite {name}={value} in week {row[0]}")
     return RunResult(scenario, columns, rows, summary, None)

@@ -41,6 +41,7 @@ import math
 import numpy as np
 from numba import njit
 
+BACKFILL = 0
 RING = 64  # weeks a run can last in the ring (longer runs finish at its end)
 LN10 = math.log(10.0)
 
@@ -61,8 +62,10 @@ POLICIES = ("track_record", "fair", "value", "fifo")
  S_STOP, S_NH, S_GENERATED, S_STARTED, S_PROMOTED, S_MERGED, S_SHIPPED, S_HARMFUL, S_HELPFUL,
  S_DUPLICATED, S_EXP_COMPUTE, S_AI_COPIES, S_AI_TASTE, S_AI_SPEED, S_AUTONOMY, S_UTIL,
  S_QUEUE, S_CYCLE_NUM, S_CYCLE_DEN, S_TOTAL, S_BUDGET) = range(38)
-N_ST = 38 + 8  # room for four weeks of the cycle log (decisions' weeks and weights)
-S_CYCLE_LOG = 38
+S_CYCLE_LOG = 38  # four weeks of the cycle log (decisions' weeks and weights)
+S_HEAD = 46  # where the ring of running experiments starts
+S_DEBUG = 47  # per rung, requests granted and their compute (diagnostics), room for 8 rungs
+N_ST = 63
 
 # --- per-class arrays ------------------------------------------------------------------------
 # ``cls`` rows: claimants, start share, share, value, spent, lambda (taste-noise multiplier of a
@@ -81,11 +84,13 @@ def mass_layout(rungs: int) -> dict[str, int]:
 
 
 @njit(cache=True, nogil=True)
-def lookup(tab, fmax, xg, g0, ng, x, f, n, f_lo, f_step, n_lo, n_step, out):  # pragma: no cover
-    """Interpolate a class's table at coordinate ``x``, share ``f`` and backlog ``n``.
+def lookup(tab, fmax, xg, g0, ng, x, f, n, patient, f_lo, f_step, n_lo, n_step,
+           out):  # pragma: no cover - compiled
+    """Interpolate a class's table at coordinate ``x``, share ``f``, backlog ``n``.
 
-    Linear in ``x`` between the class's grid points, bilinear in log f and log n. Writes the
-    stats into ``out`` and returns ``f_max`` at ``x``.
+    Linear in ``x`` between the class's grid points, bilinear in log f and log n, and between
+    the bar among every idea and among those not started by the share of researchers who are
+    ``patient`` (who start what they think of as it comes). Writes the stats into ``out``.
     """
     if ng == 1:
         a, wa = g0, 1.0
@@ -96,7 +101,7 @@ def lookup(tab, fmax, xg, g0, ng, x, f, n, f_lo, f_step, n_lo, n_step, out):  # 
         t = (x - xg[j]) / (xg[j + 1] - xg[j])
         t = min(max(t, 0.0), 1.0)
         a, wa = j, 1.0 - t
-    nf, nn = tab.shape[1], tab.shape[2]
+    nf, nn = tab.shape[2], tab.shape[3]
     lf = (math.log10(max(f, 1e-300)) - f_lo) / f_step
     lf = min(max(lf, 0.0), nf - 1.0)
     i0 = min(int(lf), nf - 2)
@@ -106,16 +111,18 @@ def lookup(tab, fmax, xg, g0, ng, x, f, n, f_lo, f_step, n_lo, n_step, out):  # 
     m0 = min(int(ln), nn - 2)
     tn = ln - m0
     out[:] = 0.0
-    f_max = 0.0
     for g, wg in ((a, wa), (a + 1, 1.0 - wa)):
         if wg <= 0.0 or g >= g0 + ng:
             continue
-        f_max += wg * fmax[g]
-        for s in range(out.size):
-            v = ((1 - tf) * ((1 - tn) * tab[g, i0, m0, s] + tn * tab[g, i0, m0 + 1, s])
-                 + tf * ((1 - tn) * tab[g, i0 + 1, m0, s] + tn * tab[g, i0 + 1, m0 + 1, s]))
-            out[s] += wg * v
-    return f_max
+        for row, wr in ((0, 1.0 - patient), (1, patient)):
+            if wr <= 0.0:
+                continue
+            for s in range(out.size):
+                v = ((1 - tf) * ((1 - tn) * tab[g, row, i0, m0, s]
+                                 + tn * tab[g, row, i0, m0 + 1, s])
+                     + tf * ((1 - tn) * tab[g, row, i0 + 1, m0, s]
+                             + tn * tab[g, row, i0 + 1, m0 + 1, s]))
+                out[s] += wg * wr * v
 
 
 @njit(cache=True, nogil=True)
@@ -131,55 +138,31 @@ def fmax_at(fmax, xg, g0, ng, x):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _pois(k, lam):  # pragma: no cover - compiled
-    if lam <= 0.0:
-        return 1.0 if k == 0 else 0.0
-    return math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1.0))
+def patient_share(q, cost, theta):  # pragma: no cover - compiled
+    """Share of a class's researchers whose queued requests add up to under ``theta``.
 
-
-@njit(cache=True, nogil=True)
-def patient_share(q, cost, theta, most):  # pragma: no cover - compiled
-    """Chance that Poisson(q_k) queued requests at costs c_k add up to less than ``theta``.
-
-    Counts above ``most`` (a researcher's pipelines) are impossible and left out. Beyond a few
-    thousand combinations, a normal approximation.
+    A researcher adds requests only while it is patient, so requests do not pile up on a few:
+    each researcher holds the floor or the ceiling of its class's mean ``q_k`` at each rung
+    (independently across rungs), costing ``cost_k`` each.
     """
-    mean = 0.0
-    var = 0.0
-    for k in range(q.size):
-        mean += q[k] * cost[k]
-        var += q[k] * cost[k] * cost[k]
-    if mean + 6.0 * math.sqrt(var) < theta:
-        return 1.0
-    combos = 1.0
-    for k in range(q.size):
-        combos *= min(most, math.floor(theta / max(cost[k], 1e-300))) + 1.0
-    if combos > 4000.0:
-        sd = math.sqrt(max(var, 1e-300))
-        return 0.5 * math.erfc(-(theta - mean) / (sd * math.sqrt(2.0)))
-    # Odometer over the counts of every rung.
-    counts = np.zeros(q.size, dtype=np.int64)
+    k_r = q.size
     total = 0.0
-    while True:
-        spent = 0.0
+    for combo in range(1 << k_r):
         p = 1.0
-        for k in range(q.size):
-            spent += counts[k] * cost[k]
-            p *= _pois(counts[k], q[k])
-        if spent < theta:
-            total += p
-        k = 0
-        while k < q.size:
-            counts[k] += 1
-            spent = 0.0
-            for j in range(q.size):
-                spent += counts[j] * cost[j]
-            if counts[k] <= most and spent < theta:
+        spent = 0.0
+        for k in range(k_r):
+            lo = math.floor(q[k])
+            frac = q[k] - lo
+            if (combo >> k) & 1:
+                p *= frac
+                spent += (lo + 1.0) * cost[k]
+            else:
+                p *= 1.0 - frac
+                spent += lo * cost[k]
+            if p <= 0.0:
                 break
-            counts[k] = 0
-            k += 1
-        if k == q.size:
-            break
+        if p > 0.0 and spent < theta:
+            total += p
     return min(total, 1.0)
 
 
@@ -291,17 +274,20 @@ def _rates(c, n_h_classes, cls, imp, itp, copies, speed, pipelines):  # pragma: 
 
 @njit(cache=True, nogil=True)
 def _work(c, k_r, imp, itp, que, arr_itp, arr_budget, first, week, r_int, r_imp, att, used,
-          implement, mrg, tested, cyc, st):  # pragma: no cover - compiled
+          implement, mrg, tested, cyc, st, buf, left):  # pragma: no cover - compiled
     """One call of ``ResearchCycle.work`` for class ``c``: interpret, decide, implement.
 
     ``first``: the week's first call (every idea has the week); otherwise only the results that
     came in (``arr_itp`` per rung, with ``arr_budget`` weeks left) are read. Ideas that finish
-    implementing are queued (week ``week``).
+    implementing are queued (week ``week``). ``buf`` (rungs + 3, mass) and ``left`` (rungs + 1)
+    are scratch space.
     """
-    m = imp.shape[2]
     iw = k_r + 6
-    promoted = np.zeros((k_r + 1, m))
-    left = np.zeros(k_r + 1)
+    promoted = buf[:k_r + 1]
+    promoted[:] = 0.0
+    left[:] = 0.0
+    y = buf[k_r + 1]
+    z = buf[k_r + 2]
     for k in range(k_r):
         if first:
             x = itp[c, k]
@@ -311,8 +297,9 @@ def _work(c, k_r, imp, itp, que, arr_itp, arr_budget, first, week, r_int, r_imp,
             budget = arr_budget[k]
         done, rest = _drain(x[k], x[iw], r_int, budget, used, att)
         if done > 0.0:
-            y = x * done
-            x -= y
+            for j in range(x.size):
+                y[j] = x[j] * done
+                x[j] -= y[j]
             nxt = _decide(y, k, week, mrg[c], tested, cyc, implement)
             st[S_PROMOTED] += nxt
             if k + 1 < k_r and nxt > 0.0:
@@ -327,19 +314,21 @@ def _work(c, k_r, imp, itp, que, arr_itp, arr_budget, first, week, r_int, r_imp,
             x = imp[c, k]
             done, rest = _drain(x[k], x[iw], r_imp, 1.0, used, att)
             if done > 0.0:
-                y = x * done
-                x -= y
+                for j in range(x.size):
+                    y[j] = x[j] * done
+                    x[j] -= y[j]
                 _queue(que[c, k], y, k, week)
         # ... then what was just promoted, in what is left of its week.
-        y = promoted[k]
-        if y[k] > 1e-300:
-            done, rest = _drain(y[k], y[iw], r_imp, left[k], used, att)
-            z = y * done
+        p = promoted[k]
+        if p[k] > 1e-300:
+            done, rest = _drain(p[k], p[iw], r_imp, left[k], used, att)
+            for j in range(p.size):
+                z[j] = p[j] * done
+                p[j] -= z[j]
             _queue(que[c, k], z, k, week)
-            y -= z
-            if y[k] > 0.0 and done < 1.0:
-                y[iw] = max(y[iw] - r_imp * left[k] * y[k], 0.0)
-            imp[c, k] += y
+            if p[k] > 0.0 and done < 1.0:
+                p[iw] = max(p[iw] - r_imp * left[k] * p[k], 0.0)
+            imp[c, k] += p
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -410,12 +399,25 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
     pool = np.zeros(k_r)
     cost = np.zeros(k_r)
     used_c = np.zeros(n_cls)
+    rcount = np.zeros((n_cls, k_r))
+    rdraw = np.zeros((n_cls, k_r))
+    y = np.zeros(m)
+    buf = np.zeros((k_r + 3, m))
+    spare_time = np.zeros(k_r + 1)
     policy = int(par[P_POLICY])
     shares_policy = policy <= 1
     last = week0 - 1
     pipelines = par[P_PIPELINES]
     for week in range(week0, week1 + 1):
         row = week - week0
+        head = int(st[S_HEAD])
+        for c in range(n_cls):
+            for k in range(k_r):
+                rcount[c, k] = 0.0
+                rdraw[c, k] = 0.0
+                for j in range(RING):
+                    rcount[c, k] += run[c, k, j, k]
+                    rdraw[c, k] += draw[c, k, j]
         # --- compute grows; the lab splits it ------------------------------------------------
         total = par[P_INITIAL] * par[P_GROWTH] ** (week / 52.0)
         if follow:
@@ -517,16 +519,14 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
             for k in range(k_r):
                 q = que[c, k]
                 cnt = q[k]
-                in_flight += imp[c, k, k] + cnt + itp[c, k, k]
-                for j in range(RING):
-                    in_flight += run[c, k, j, k]
+                in_flight += imp[c, k, k] + cnt + itp[c, k, k] + rcount[c, k]
                 eff = q[im + 7] / cnt if cnt > 1e-300 else 0.0
                 cost[k] = prices[k] * (1.0 + eff / base[k]) ** -par[P_SUBST]
                 pool[k] = cnt / max(cls[c, C_N], 1e-300)
                 demand += cnt * cost[k]
             theta = par[P_QUEUE_WEEKS] * ent[c] / max(cls[c, C_N], 1e-300) * budget
             if c < n_h:
-                patient = patient_share(pool, cost, theta, pipelines)
+                patient = patient_share(pool, cost, theta)
             else:
                 patient = 1.0 if demand / max(cls[c, C_N], 1e-300) < theta else 0.0
             starts = min(cls[c, C_BACKLOG], patient * max(cap[c] - in_flight, 0.0))
@@ -539,7 +539,7 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
                 continue
             f = min(starts / max(gen[c], 1e-300), f_max)
             per_researcher = gen[c] / max(cls[c, C_N], 1e-300)
-            lookup(tab, fmax, xg, g0[c], ng[c], x_c, f, per_researcher * par[P_SHELF],
+            lookup(tab, fmax, xg, g0[c], ng[c], x_c, f, per_researcher * par[P_SHELF], patient,
                    grids[0], grids[1], grids[2], grids[3], stats)
             x = imp[c, 0]
             x[0] += starts
@@ -560,15 +560,14 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
             att = _rates(c, n_h, cls, imp, itp, copies[c], speed[c], pipelines)
             used[0] = 0.0
             _work(c, k_r, imp, itp, que, arr, arr_budget, True, week, speed[c] * att * bint[c],
-                  speed[c] * att * bimp[c], att, used, implement, mrg, tested, cyc, st)
+                  speed[c] * att * bimp[c], att, used, implement, mrg, tested, cyc, st, buf, spare_time)
             used_c[c] += used[0]
         _settle(st, pend, mrg, dup_d, dup_n)
         # --- allocate: queued requests compete for the free compute --------------------------
         running = 0.0
         for c in range(n_cls):
             for k in range(k_r):
-                for j in range(RING):
-                    running += draw[c, k, j]
+                running += rdraw[c, k]
         free = max(budget - running, 0.0)
         want_all = 0.0
         for c in range(n_cls):
@@ -593,8 +592,7 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
                 for c in range(n_cls):
                     mine = 0.0
                     for k in range(k_r):
-                        for j in range(RING):
-                            mine += draw[c, k, j]
+                        mine += rdraw[c, k]
                     alloc[c] = min(want[c], max(ent[c] * budget - mine, 0.0))
                     need += alloc[c]
                 if need > free:
@@ -622,16 +620,22 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
                     alloc[c] = want[c] * min(free / want_all, 1.0)
         granted = 0.0
         for c in range(n_cls):
-            g = alloc[c] / want[c] if want[c] > 0.0 else 0.0
-            g = min(g, 1.0)
-            if g <= 0.0:
+            if alloc[c] <= 0.0:
                 continue
+            # Backfill: the cheapest requests fit where the dear ones cannot (rungs in order).
+            left_c = alloc[c]
             for k in range(k_r):
                 q = que[c, k]
                 cnt = q[k]
                 if cnt <= 1e-300 or unit[c, k] <= 0.0:
                     continue
-                y = q * g
+                g = min(alloc[c] / want[c], 1.0) if BACKFILL == 0 else min(
+                    left_c / (cnt * unit[c, k]), 1.0)
+                left_c -= g * cnt * unit[c, k]
+                if g <= 0.0:
+                    continue
+                for j in range(m):
+                    y[j] = q[j] * g
                 # Effort of the oldest: the mean, and more the fewer are granted.
                 mean_eff = q[im + 7] / cnt
                 took = g * cnt * (mean_eff + (1.0 - g) * (mean_eff - q[im + 8] / cnt))
@@ -646,18 +650,22 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
                 rate = min(nominal, budget)
                 weeks = run_weeks[k] if rate >= nominal else full / rate
                 slot = min(int(math.ceil(weeks - 1e-9)) - 1, RING - 1)
-                slot = max(slot, 0)
+                slot = (max(slot, 0) + head) % RING
                 run[c, k, slot] += y
-                draw[c, k, slot] += y[k] * full / (slot + 1.0) if weeks > RING else y[k] * rate
+                d = y[k] * full / RING if weeks > RING else y[k] * rate
+                draw[c, k, slot] += d
+                rcount[c, k] += y[k]
+                rdraw[c, k] += d
                 granted += y[k] * rate
+                st[S_DEBUG + k] += y[k]
+                st[S_DEBUG + k_r + k] += y[k] * full
         st[S_EXP_COMPUTE] += granted
         drawn = 0.0
         waiting = 0.0
         for c in range(n_cls):
             mine = 0.0
             for k in range(k_r):
-                for j in range(RING):
-                    mine += draw[c, k, j]
+                mine += rdraw[c, k]
                 waiting += que[c, k, k] * prices[k] / max(run_weeks[k], 1.0)
             cls[c, C_SPENT] = cls[c, C_SPENT] * par[P_MEMORY] + mine
             drawn += mine
@@ -669,22 +677,20 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
         pace = min(1.0, budget / drawn) if drawn > 0 else 1.0
         for c in range(n_cls):
             for k in range(k_r):
-                arr[k] = run[c, k, 0]
+                arr[k] = run[c, k, head]
                 ceil_w = math.ceil(run_weeks[k] - 1e-9)
                 arr_budget[k] = max(ceil_w - run_weeks[k], 0.0) if pace >= 1.0 else 0.0
                 arr[k, im + 6] = arr[k, k] * interpret[k]
-                for j in range(RING - 1):
-                    run[c, k, j] = run[c, k, j + 1]
-                    draw[c, k, j] = draw[c, k, j + 1]
-                run[c, k, RING - 1] = 0.0
-                draw[c, k, RING - 1] = 0.0
+                run[c, k, head] = 0.0
+                draw[c, k, head] = 0.0
             att = _rates(c, n_h, cls, imp, itp, copies[c], speed[c], pipelines)
             # Results that came in join the stock being read, after what their week allows.
             used[0] = 0.0
             _work(c, k_r, imp, itp, que, arr, arr_budget, False, week,
                   speed[c] * att * bint[c], speed[c] * att * bimp[c], att, used, implement, mrg,
-                  tested, cyc, st)
+                  tested, cyc, st, buf, spare_time)
             used_c[c] += used[0]
+        st[S_HEAD] = (head + 1) % RING
         _settle(st, pend, mrg, dup_d, dup_n)
         # --- engineering: time left over makes waiting requests cheaper -----------------------
         queue_total = 0.0
