@@ -203,12 +203,13 @@ def _points(draws, spec_f, rho, noise, reading, review_noise, parent_u,
 @njit(cache=True, nogil=True)
 def _tabulate(w, est, m0, mk, zz, claim, f_grid, n_grid, thr, e_bar, noise, prior,
               material):  # pragma: no cover - compiled
-    """Per started idea, against (bar, f, n): reach of rungs 2.., merge, effect, claim, helpful,
-    harmful.
+    """Per started idea, against (bar, f, n): the funnel's stats (``point``).
 
-    The bar is the belief of the median best of ``n`` ideas' estimates: among every idea (row 0:
-    a researcher waiting for compute starts few of the ideas it thinks of) or among those not
-    started (row 1: a researcher that starts what it thinks of as it comes). Returns the table
+    Stats: reach of each rung above the first, merge, and over merged ideas effect, claim,
+    helpful and harmful. The bar is the belief of the median best of ``n`` ideas' estimates:
+    among every idea (row 0: a researcher waiting for compute starts few of the ideas it thinks
+    of) or among those not started (row 1: a researcher that starts what it thinks of as it
+    comes). Returns the table
     (2, f, n, stats) and ``f_max``, the share of new ideas that can be started.
     """
     n_pts = w.size

@@ -93,11 +93,19 @@ class AggregateModel:
         self.ln_s = 0.0
         self._week0 = self._row0.copy()
         self.ln_s_history = [0.0]
+        self._data: dict | None = None
         self.log: list[tuple[int, float, float]] = []
         self.frontier = SimpleNamespace(clock=DoublingClock(s.explosion.doublings), runs=0,
                                         log=self.log, pace0=self.pace0)
-        self.data = outputs.columns(self, self._row0[None, :], np.zeros(1), np.zeros(1), np.ones(1))
         self.research_speed, self.speedup = 0.0, 1.0
+
+    @property
+    def data(self) -> dict[str, list]:
+        """The time series, the agent model's columns (week 0 only before :meth:`run`)."""
+        if self._data is None:
+            self._data = outputs.columns(self, self._row0[None, :], np.zeros(1), np.zeros(1),
+                                         np.ones(1))
+        return self._data
 
     # --- construction ---------------------------------------------------------------------
     def _setup(self, s: Scenario) -> None:
@@ -305,8 +313,8 @@ class AggregateModel:
             speed.size)
         speedup[0] = 1.0
         self.speedup = float(speedup[-1])
-        self.data = outputs.columns(self, rec, speed, twin_speed, speedup, twin_ln)
-        self.datacollector = SimpleNamespace(model_vars=self.data)
+        self._data = outputs.columns(self, rec, speed, twin_speed, speedup, twin_ln)
+        self.datacollector = SimpleNamespace(model_vars=self._data)
 
     def summary(self) -> dict:
         """The agent model's per-run summary keys (``model.metrics.summary``), from this run."""

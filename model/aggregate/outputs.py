@@ -11,6 +11,7 @@ number of Mesa agents it would hold (its cohorts and one copilot per human). The
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
@@ -82,8 +83,13 @@ def columns(m, rec: np.ndarray, speed, twin_speed, speedup, twin_ln=None) -> dic
         "mean_cycle_weeks": rec[:, wk.R_CYCLE],
         "frontier_runs": rec[:, wk.R_RUNS].astype(np.int64),
     })
-    order = metrics.reporters(m.rungs)
-    return {name: values[name].tolist() for name in order}
+    return {name: values[name].tolist() for name in _names(m.rungs)}
+
+
+@lru_cache(maxsize=8)
+def _names(rungs: int) -> tuple[str, ...]:
+    """The agent model's column names, in order (``metrics.reporters``)."""
+    return tuple(metrics.reporters(rungs))
 
 
 def _erf(x: np.ndarray) -> np.ndarray:

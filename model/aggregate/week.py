@@ -300,6 +300,7 @@ def _work(c, k_r, imp, itp, que, arr_itp, arr_budget, first, week, r_int, r_imp,
             for j in range(x.size):
                 y[j] = x[j] * done
                 x[j] -= y[j]
+            _clean(x, k)
             nxt = _decide(y, k, week, mrg[c], tested, cyc, implement)
             st[S_PROMOTED] += nxt
             if k + 1 < k_r and nxt > 0.0:
@@ -317,6 +318,7 @@ def _work(c, k_r, imp, itp, que, arr_itp, arr_budget, first, week, r_int, r_imp,
                 for j in range(x.size):
                     y[j] = x[j] * done
                     x[j] -= y[j]
+                _clean(x, k)
                 _queue(que[c, k], y, k, week)
         # ... then what was just promoted, in what is left of its week.
         p = promoted[k]
@@ -329,6 +331,13 @@ def _work(c, k_r, imp, itp, que, arr_itp, arr_budget, first, week, r_int, r_imp,
             if p[k] > 0.0 and done < 1.0:
                 p[iw] = max(p[iw] - r_imp * left[k] * p[k], 0.0)
             imp[c, k] += p
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _clean(x, k):  # pragma: no cover - compiled
+    """Empty a stock whose count has drained to nothing (no denormal numbers, which are slow)."""
+    if x[k] < 1e-9:
+        x[:] = 0.0
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -351,20 +360,28 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
         par: Scalar parameters (``P_*``).
         rung: Per rung: scales, run weeks, implementation and interpretation weeks, base effort.
         cls: Per class (``C_*``), updated.
-        imp, que, itp: Stocks (class, rung, mass), updated.
-        run, draw: The ring of running experiments (class, rung, weeks left, mass) and what each
-            of its slots draws a week.
+        imp: Ideas implementing (class, rung, mass), updated.
+        que: Ideas queued for compute, likewise.
+        itp: Ideas whose results are being read, likewise.
+        run: Running experiments: a ring (class, rung, weeks left, mass) starting at ``S_HEAD``.
+        draw: Compute each slot of the ring draws a week.
         pend: Merged ideas waiting for the next frontier run, per class (``Q_*``).
         st: Scalar state (``S_*``), updated.
-        tab, fmax, xg, g0, ng: The funnel tables (``model.aggregate.funnel``) and each class's
-            grid points; ``grids``: log10 of the first share and backlog and their steps.
-        dup_d, dup_n: ``model.duplication``'s table (log10 draws, log10 distinct).
-        week0, week1: The weeks to run.
+        tab: The funnel tables (grid point, bar row, f, n, stats) of ``model.aggregate.funnel``.
+        fmax: Each grid point's share of new ideas that can be started.
+        xg: Each grid point's coordinate (log taste-noise multiplier, or log AI taste).
+        g0: Each class's first grid point.
+        ng: Each class's number of grid points.
+        grids: log10 of the first share and backlog of the tables, and their steps.
+        dup_d: ``model.duplication``'s table: log10 draws...
+        dup_n: ...and log10 distinct ideas.
+        week0: The first week to run.
+        week1: The last week to run.
         history: The burn-in (week-0 prices, no AI, no taste learning, no adaptive reviews).
         ai_active: Whether this lab's AI runs (a twin's never does).
         follow: Copy the split of ``shares_in`` (week by week, from ``week0``): the twin.
         shares_in: (weeks, 3) compute split to follow.
-        rec: (weeks, columns) record of each week, written from row ``week0 - week0``.
+        rec: (weeks, columns) record of each week, written from row 0.
         runlog: (runs, 4) week, gain, shipped quality and ln S after each frontier run
             (row 0 holds the number of runs logged).
         tested: Ideas tested at each rung so far, updated.
@@ -533,6 +550,8 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
             cls[c, C_BACKLOG] -= starts
             # The backlog forgets at the shelf life and holds what a researcher keeps.
             cls[c, C_BACKLOG] *= 1.0 - 1.0 / par[P_SHELF]
+            if cls[c, C_BACKLOG] < 1e-9:
+                cls[c, C_BACKLOG] = 0.0
             if c < n_h:  # a human's backlog holds ``ideas.backlog`` ideas
                 cls[c, C_BACKLOG] = min(cls[c, C_BACKLOG], par[P_BACKLOG] * cls[c, C_N])
             if starts <= 1e-300:
@@ -560,7 +579,8 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
             att = _rates(c, n_h, cls, imp, itp, copies[c], speed[c], pipelines)
             used[0] = 0.0
             _work(c, k_r, imp, itp, que, arr, arr_budget, True, week, speed[c] * att * bint[c],
-                  speed[c] * att * bimp[c], att, used, implement, mrg, tested, cyc, st, buf, spare_time)
+                  speed[c] * att * bimp[c], att, used, implement, mrg, tested, cyc, st, buf,
+                  spare_time)
             used_c[c] += used[0]
         _settle(st, pend, mrg, dup_d, dup_n)
         # --- allocate: queued requests compete for the free compute --------------------------
@@ -645,6 +665,7 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
                 y[im + 9] = g * cnt * (old - (1.0 - g) * (week - old))
                 y[im + 9] = min(y[im + 9], q[im + 9])
                 q -= y
+                _clean(q, k)
                 full = prices[k] * (1.0 + took / max(y[k], 1e-300) / base[k]) ** -par[P_SUBST]
                 nominal = full / max(run_weeks[k], 1.0)
                 rate = min(nominal, budget)
