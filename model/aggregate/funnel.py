@@ -40,8 +40,6 @@ from pathlib import Path
 
 import numpy as np
 from numba import njit
-from scipy import special
-from scipy.stats import qmc
 
 from model.duplication import distinct_table
 from model.kernels.beliefs import bars, mean_of, update
@@ -114,6 +112,8 @@ def spec_of(s) -> Spec:
 
 def sample(rungs: int) -> np.ndarray:
     """The fixed scrambled-Sobol sample: a tail quantile, then standard normals."""
+    from scipy import special  # (only when tables are built: a run loads them)
+    from scipy.stats import qmc
     u = qmc.Sobol(4 + 3 * rungs, scramble=True, seed=QMC_SEED).random_base2(SAMPLE_LOG2)
     u = np.clip(u, 1e-15, 1 - 1e-15)
     out = special.ndtri(u)

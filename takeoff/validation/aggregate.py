@@ -69,10 +69,11 @@ REGIMES = (
            "while an agent's lumpy requests wait in its own order; its week-0 queue is longer, "
            "so the first year's merges come later"),
     Regime("ai", "AI researchers: the baseline with 100 identical humans, to the takeoff",
-           "baseline", {**IDENTICAL}, 312, 0.30,
-           "the compute-bound queue as above, AI cohorts that choose continuously rather than in "
-           "blocks of ideas, and a takeoff that amplifies any difference in when the AI "
-           "researchers arrive: the aggregate's AI takes off a few quarters early", cap_weeks=26),
+           "baseline", {**IDENTICAL}, 312, 0.15,
+           "the compute-bound queue as above (fair shares give the AI cohorts a share by their "
+           "copies), AI cohorts that choose continuously rather than in blocks of ideas, and a "
+           "takeoff that amplifies any difference in when AI researchers arrive; the week S "
+           "reaches the cap within half a year", cap_weeks=26),
     Regime("default", "the default humans-only lab (taste, speed and reading spread, learning, "
            "track record)", "humans_only", {}, 520, None,
            "reported, not judged: heterogeneous researchers are three nodes of taste in the mean "
