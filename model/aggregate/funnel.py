@@ -6,19 +6,23 @@ collaborators' review, the results of each rung and the beliefs they give. Every
 mean field needs is an integral over those draws, evaluated here on one fixed scrambled-Sobol
 sample (deterministic) and tabulated against the two things that vary week to week:
 
-* ``f``, the share of new ideas the class starts. A human shortlists the best ``humans.shortlist``
-  times as many ideas by its own estimate as it starts, takes its collaborators' opinions
-  (``kernels.review``: for identical collaborators their mean opinion, with the variance of one
-  over their number, is the whole of what they say) and starts those the talk leaves best, if
-  their belief clears ``ideas.promote_threshold`` (``ResearchCycle.open``). An AI cohort starts
-  its best estimates. ``f`` is capped at ``f_max``, the share of ideas that can be started at all;
+* ``f``, the share of new ideas the class starts, best estimate first. A human takes its
+  collaborators' opinions (``kernels.review``: for identical collaborators their mean opinion,
+  with the variance of one over their number, is the whole of what they say) and starts an idea
+  only if the talk leaves its belief above ``ideas.promote_threshold`` (``ResearchCycle.open``);
+  the ideas the talk vetoes stay in the backlog until they go stale, so over a shelf life a human
+  starts its best estimates that pass the talk (the agents' reordering of a shortlist by the talk
+  is left out). An AI cohort starts its best estimates. ``f`` is capped at ``f_max``, the share
+  of ideas that can be started at all;
 * ``n``, the ideas a researcher's backlog saw over a shelf life. The reservation bar a result must
   clear (``ResearchCycle.work``: what the best idea still in the backlog promises) is the belief
-  of the best estimate among the ideas *not* started: among ``n`` ideas its median is the
-  estimate above which the not-started ideas have probability ln 2 / n.
+  of the best estimate: among ``n`` ideas its median is the estimate above which the ideas have
+  probability ln 2 / n, counting every idea for a researcher
+  waiting for compute (it starts few of the ideas it thinks of), among those not started for one
+  who starts what it thinks of; a run weighs the two by the share of the class that is patient.
 
-For every (f, n) the table holds, per started idea, the share that reaches each rung above the
-first, that merges, and the sums over merged ideas of the frontier effect, the claim (the top
+For every (f, n), both ways, the table holds, per started idea, the share that reaches each rung
+above the first, that merges, and the sums over merged ideas of the frontier effect, the claim (the top
 rung's reading over its rho, ``FrontierRun.merge``), and of helpful and harmful ideas. A result
 is read exactly as ``kernels.read_results`` reads it (the two-class belief, ``kernels.beliefs``),
 with the same quirk that repeats from rung to rung. The estimate is sampled by its tail

@@ -10,16 +10,18 @@ disk. ``ln S`` moves at frontier runs by the merged ideas' effects, each at the 
 
 Approximations, by design (``docs/calibration.md`` says what they cost):
 
-* selection: a class's started ideas are the best share ``f`` of its new ideas (its shortlist
-  talked over, for humans), ``f`` being starts over ideas thought of; the agents pick from a
-  backlog of the last shelf life's ideas, best first. The reservation bar is the belief of the
-  median best estimate not started among a shelf life's ideas;
+* selection: a class's started ideas are the best share ``f`` of its new ideas by estimate, the
+  review vetoing those it leaves below the threshold, ``f`` being starts over ideas thought of;
+  the agents pick from a backlog of the last shelf life's ideas and reorder a shortlist by the
+  review. The reservation bar is the belief of the median best estimate among a shelf life's
+  ideas, counting those started or not as the class is patient or not;
 * the startable backlog forgets a shelf life's share a week (the agents forget at the shelf life);
 * human heterogeneity is three quadrature nodes of taste (speed and reading skill at their means);
   a node's collaborators are of median taste; hires join a node's mean taste noise;
-* the queue: a human's queued requests at each rung are Poisson around its class's mean, for
+* the queue: a human's queued requests at each rung are spread evenly over its class, for
   whether it is patient (``experiments.queue_weeks``); within a class, requests are served
-  oldest first in the mean, and classes share compute by their shares, elastically;
+  oldest first in the mean, and classes share compute by their shares, elastically; the track
+  record moves shares between classes, not between lucky and unlucky researchers of a class;
 * researcher time: each stage drains at first order (work that fits in the week finishes in it
   and the next stage starts on what is left, as in the agents);
 * AI cohorts choose continuously, not in blocks of ideas; selection beyond the top 1e-15 of

@@ -41,7 +41,6 @@ import math
 import numpy as np
 from numba import njit
 
-BACKFILL = 0
 RING = 64  # weeks a run can last in the ring (longer runs finish at its end)
 LN10 = math.log(10.0)
 
@@ -642,17 +641,12 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, fmax, xg, 
         for c in range(n_cls):
             if alloc[c] <= 0.0:
                 continue
-            # Backfill: the cheapest requests fit where the dear ones cannot (rungs in order).
-            left_c = alloc[c]
+            # Oldest first in the mean: every rung's queue is served in the same proportion.
+            g = min(alloc[c] / want[c], 1.0)
             for k in range(k_r):
                 q = que[c, k]
                 cnt = q[k]
                 if cnt <= 1e-300 or unit[c, k] <= 0.0:
-                    continue
-                g = min(alloc[c] / want[c], 1.0) if BACKFILL == 0 else min(
-                    left_c / (cnt * unit[c, k]), 1.0)
-                left_c -= g * cnt * unit[c, k]
-                if g <= 0.0:
                     continue
                 for j in range(m):
                     y[j] = q[j] * g
