@@ -22,12 +22,13 @@ sample (deterministic) and tabulated against the two things that vary week to we
   who starts what it thinks of; a run weighs the two by the share of the class that is patient.
 
 For every (f, n), both ways, the table holds, per started idea, the share that reaches each rung
-above the first, that merges, and the sums over merged ideas of the frontier effect, the claim (the top
-rung's reading over its rho, ``FrontierRun.merge``), and of helpful and harmful ideas. A result
-is read exactly as ``kernels.read_results`` reads it (the two-class belief, ``kernels.beliefs``),
-with the same quirk that repeats from rung to rung. The estimate is sampled by its tail
-quantile, three quarters uniformly and a quarter log-uniformly down to 1e-15, so an AI cohort's
-best one-in-a-trillion ideas are resolved as well as a human's best one-in-twenty.
+above the first, that merges, and the sums over merged ideas of the frontier effect, the claim
+(the top rung's reading over its rho, ``FrontierRun.merge``), and of helpful and harmful ideas.
+A result is read exactly as ``kernels.read_results`` reads it (the two-class belief,
+``kernels.beliefs``), with the same quirk that repeats from rung to rung. The estimate is
+sampled by its tail quantile, three quarters uniformly and a quarter log-uniformly down to 1e-15,
+so an AI cohort's best one-in-a-trillion ideas are resolved as well as a human's best
+one-in-twenty.
 
 Tables depend only on the parameters in :func:`table_key` (not on compute, headcounts or ``phi``)
 and are kept on disk next to this module once built (``python -m model.aggregate`` builds the
