@@ -31,6 +31,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt | python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	$(BIN)/python -m visualization.assets
 	$(BIN)/python -m model.kernels
+	$(BIN)/python -m model.aggregate
 	touch $@
 
 $(VENV)/.test-installed: $(VENV)/.installed
