@@ -207,7 +207,7 @@ PARAMS: tuple[Param, ...] = (
       source="calibrated to the shipped-idea facts"),
     P("ideas.material_effect", 0.2, "float", "effect units",
       "A shipped idea helps (hurts) at scale when its frontier effect is above (below) plus "
-      "(minus) this; in between it is useless", 0.0, 10.0, source="guess"),
+      "(minus) this; in between it is useless", 0.0, 10.0, source="guess", role="setting"),
     P("ideas.small_scale_bias", 0.5, "float", "correlation",
       "How much of taste noise is small-scale appeal: ideas that look good to intuition look "
       "good in small experiments too", 0.0, 0.99, source="podcast [05:15-05:55]; guess",
