@@ -128,3 +128,27 @@ def tornado(found: dict) -> Figure | None:
     fig.suptitle(f"{_title(found)}: which beliefs move the outcome\n(grey: within 2 standard "
                  f"errors of no effect; explosion week: < 0 means sooner)", fontsize=9)
     return fig
+
+
+def peeling_trajectory(boxes: list, outcome: str) -> Figure:
+    """Coverage against density along each box's peeling trajectory, the chosen box marked."""
+    fig = Figure(figsize=(6.4, 4.4), layout="constrained")
+    ax = fig.subplots()
+    for i, box in enumerate(boxes):
+        t = box.trajectory
+        points = ax.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap="viridis", s=14,
+                            marker="os^"[i % 3], label=f"box {i + 1}'s trajectory")
+        ax.plot(t["coverage"], t["density"], color=GREY, lw=0.5)
+        ax.scatter([box.coverage], [box.density], s=120, facecolors="none", edgecolors=RED,
+                   lw=1.5)
+        ax.annotate(f"box {i + 1}", (box.coverage, box.density), xytext=(6, -12),
+                    textcoords="offset points", fontsize=8, color=RED)
+    fig.colorbar(points, ax=ax, label="restricted keys")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("coverage (share of the outcome's runs inside)")
+    ax.set_ylabel("density (share of the runs inside with it)")
+    ax.grid(alpha=0.3, lw=0.4)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title(f"PRIM peeling trajectory: {outcome}", fontsize=10)
+    return fig
