@@ -159,7 +159,9 @@ def find_boxes(params: list[str], columns: dict, y: np.ndarray, boxes: int = 2,
         if x[k].dtype == bool:
             x[k] = x[k].map({True: "true", False: "false"})
     found: list[Box] = []
-    algorithm = prim.Prim(x, y.astype(int))
+    with warnings.catch_warnings():  # pandas 3 deprecations inside the workbench
+        warnings.simplefilter("ignore")
+        algorithm = prim.Prim(x, y.astype(int))
     base = float(y.mean()) if y.size else 0.0
     for _ in range(boxes):
         with warnings.catch_warnings():
