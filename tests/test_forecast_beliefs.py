@@ -117,8 +117,7 @@ MARGINALS = """[beliefs]
 "experiments.frontier_coupling" = { dist = "beta", p10 = 0.4, p90 = 0.95 }
 "ideas.bold_share" = { dist = "uniform", p10 = 0.05, p90 = 0.15 }
 "humans.count" = { dist = "lognormal", p10 = 50, p90 = 400 }
-"policy.scheduler" = { dist = "categorical", values = ["fair", "value", "fifo"],
-                       weights = [6, 3, 1] }
+"policy.scheduler" = { dist = "categorical", values = ["fair","value","fifo"], weights = [6,3,1] }
 [[correlations]]
 keys = ["ai.speed", "ai.taste"]
 rank = 0.6
