@@ -194,3 +194,23 @@ def test_forethought_beliefs_keep_their_r_and_lambda():
     from scipy.stats import spearmanr
 
     assert abs(spearmanr(r, lam).statistic) < 0.05  # r independent of lambda, as theirs
+
+
+def test_the_readme_quotes_the_committed_default_forecast():
+    """README's numbers are those `make forecast-figures` wrote to docs/forecast/default.json."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    found = json.loads((root / "docs" / "forecast" / "default.json").read_text())
+    readme = (root / "README.md").read_text()
+    assert found["forecast"] == "default" and found["finished"] == found["samples"] == 256
+    for years in (2, 5, 10):
+        e = found["explosion"][f"within_{years}_years"]
+        line = f"| explosion within {years} years | {e['p']:.3f} +- {e['se']:.3f} " \
+               f"({e['hits']} of {e['runs']}) |"
+        assert line in readme
+    q = found["explosion"]["week"]["quantiles"]
+    assert f"explode by week {q['p10']}, half by week {q['p50']}" in readme
+    assert (root / "docs" / "img" / "forecast-default-fan.png").stat().st_size > 10_000
+    # the committed forecast is of the shipped file as it is now
+    assert found["beliefs"] == [b.describe() for b in load_beliefs("default").beliefs]

@@ -126,7 +126,7 @@ def parse_beliefs_text(text: str, origin: str, stem: str = "beliefs", _depth: in
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{origin}: not valid TOML ({exc})") from None
-    if "beliefs" not in data:
+    if "beliefs" not in data and "extends" not in data:
         raise ScenarioError(f"{origin}: no [beliefs] table; a beliefs file is a scenario plus "
                             f"[beliefs] (a distribution per uncertain key), see "
                             f"scenarios/beliefs/")
@@ -144,7 +144,7 @@ def parse_beliefs_text(text: str, origin: str, stem: str = "beliefs", _depth: in
     description = data.get("description", scenario.description)
     settings = _forecast_table(origin, tables.get("forecast", {}), parent)
     where = f"{origin}: [beliefs]"
-    table = tables["beliefs"]
+    table = tables.get("beliefs", {})
     if not isinstance(table, dict) or not (table or inherited):
         raise ScenarioError(f"{origin}: key 'beliefs': must be a table of scenario keys, e.g. "
                             f"\"ideas.phi\" = {{ dist = \"normal\", p10 = 0.7, p90 = 0.9 }}")
