@@ -4,6 +4,7 @@ Every figure a reader sees in a table comes from a run, so the tables are genera
 ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers:
 
 - ``params`` (docs/model.md): every scenario key, from the schema;
+- ``defaults`` (docs/calibration.md): every default with its status and source;
 - ``scenarios`` (README.md): what each shipped scenario does with its own seed;
 - ``calibration`` (README.md and docs/calibration.md): ``takeoff calibrate`` with ``SEEDS``.
 
@@ -28,6 +29,32 @@ def params_table() -> str:
     from model.schema import markdown_table
 
     return markdown_table()
+
+
+def status(p) -> str:
+    """A default's status from its role and source (calibrated, podcast, literature, ...)."""
+    source = p.source.strip()
+    if p.role != "model" or source == "-":
+        return "setting"
+    if source.startswith("calibrated") or "; calibrated" in source:
+        return "calibrated"
+    if source.startswith("podcast"):
+        return "podcast"
+    if source.startswith("guess") or source.endswith("(guess)"):
+        return "guess"
+    return "literature"
+
+
+def defaults_table() -> str:
+    """Every default with its status and source (``docs/calibration.md``)."""
+    from model.schema import PARAMS
+
+    lines = ["| key | default | status | source and notes |", "| --- | --- | --- | --- |"]
+    for p in PARAMS:
+        default = str(p.default).lower() if p.kind == "bool" else p.default
+        source = "" if p.source == "-" else p.source
+        lines.append(f"| `{p.key}` | `{default}` | {status(p)} | {source.replace('|', '/')} |")
+    return "\n".join(lines)
 
 
 def _outcome(summary: dict) -> str:
@@ -71,6 +98,7 @@ def calibration_table() -> str:
 
 
 TABLES = {"params": (params_table, ("docs/model.md",)),
+          "defaults": (defaults_table, ("docs/calibration.md",)),
           "scenarios": (scenarios_table, ("README.md",)),
           "calibration": (calibration_table, ("README.md", "docs/calibration.md"))}
 
