@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint clean python figures app bench validation screenshot forecast-figures
+.PHONY: run test lint clean python figures app bench validation screenshot docs forecast-figures
 
 run: $(VENV)/.installed
 	$(BIN)/takeoff run baseline --out runs/baseline
@@ -46,6 +46,10 @@ app: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks
+
+# The tables of figures in README.md and docs/ (tests/test_docs.py checks they are current).
+docs: $(VENV)/.installed
+	$(BIN)/python -m takeoff.docs
 
 validation: $(VENV)/.installed
 	$(BIN)/takeoff validate --out docs/validation

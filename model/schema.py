@@ -86,11 +86,11 @@ PARAMS: tuple[Param, ...] = (
       source="podcast [00:56-01:02]", effect="+progress"),
     P("compute.shares.inference", 0.3, "float", "share", "Share of compute running AI researchers",
       0.0, 1.0, source="podcast [01:24-01:33]; split is a guess"),
-    P("compute.shares.experiments", 0.075, "float", "share",
+    P("compute.shares.experiments", 0.1, "float", "share",
       "Share of compute for small-scale research experiments", 0.0, 1.0,
       source="calibrated: 10x experiment compute -> ~5x speed (podcast [01:00-01:19])",
       effect="+progress"),
-    P("compute.shares.training", 0.625, "float", "share",
+    P("compute.shares.training", 0.6, "float", "share",
       "Share of compute accumulating into the next frontier run", 0.0, 1.0, source="guess"),
     # --- policy ---
     P("policy.allocation", "fixed", "choice", "", "Compute split: fixed shares, or adaptive "
@@ -191,7 +191,7 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.phi", 0.8, "float", "", "Ideas-get-harder exponent: an idea's effect on ln S scales "
       "as S^(phi-1) (semi-endogenous growth)", -3.0, 0.95,
       source="Jones (1995); Bloom et al. (2020); calibrated", effect="+progress"),
-    P("ideas.effect_scale", 0.0085, "float", "ln S",
+    P("ideas.effect_scale", 0.008, "float", "ln S",
       "Frontier effect on ln S of one unit of idea quality at week 0", 1.0e-6, 10.0,
       source="calibrated to ~3x/year humans-only (Ho et al. 2024)", effect="+progress"),
     P("ideas.bold_share", 0.1, "float", "probability",
@@ -209,7 +209,7 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.material_effect", 0.2, "float", "effect units",
       "A shipped idea helps (hurts) at scale when its frontier effect is above (below) plus "
       "(minus) this; in between it is useless", 0.0, 10.0, source="guess", role="setting"),
-    P("ideas.small_scale_bias", 0.5, "float", "correlation",
+    P("ideas.small_scale_bias", 0.6, "float", "correlation",
       "How much of taste noise is small-scale appeal: ideas that look good to intuition look "
       "good in small experiments too", 0.0, 0.99,
       source="calibrated: a visible share of shipped ideas hurts; podcast [05:15-05:55]",
@@ -272,7 +272,7 @@ PARAMS: tuple[Param, ...] = (
     P("experiments.queue_weeks", 8.0, "float", "weeks", "A researcher starts a new idea only "
       "while its experiments waiting for compute would take under this many weeks of its share "
       "of the budget", 0.0, 520.0, source="guess"),
-    P("experiments.labour_substitution", 0.25, "float", "-", "How far researcher labour buys "
+    P("experiments.labour_substitution", 0.2, "float", "-", "How far researcher labour buys "
       "research with less compute: an experiment's compute falls as (1 + engineering / setup "
       "time)^-this, engineering being the researcher-weeks put into it while it waited (0: "
       "complements)", 0.0, 3.0,

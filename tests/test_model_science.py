@@ -153,9 +153,9 @@ MOVES = {  # where a default would not show in a small, short lab, and the conte
     "compute.initial": (1.0e7, {}),
     "compute.growth_per_year": (8.0, {}),
     # a share moves with another, so that they still sum to 1
-    "compute.shares.inference": (0.5, {"compute.shares.training": 0.425}),
+    "compute.shares.inference": (0.5, {"compute.shares.training": 0.4}),
     "compute.shares.experiments": (0.2, {"compute.shares.training": 0.5}),
-    "compute.shares.training": (0.4, {"compute.shares.inference": 0.525}),
+    "compute.shares.training": (0.4, {"compute.shares.inference": 0.5}),
     "policy.allocation": ("adaptive", {}),
     "policy.review_weeks": (4, {"policy.allocation": "adaptive"}),
     "policy.adapt_step": (0.3, {"policy.allocation": "adaptive"}),
