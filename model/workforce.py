@@ -123,7 +123,9 @@ class Workforce:
         if self._hiring == 1.0:
             return
         h = self.settings.humans
-        self.humans_target = h.count * h.hiring_per_year ** (week / 52.0)
+        # The schedule starts at week 0: the burn-in's history is run with the week-0 team
+        # (run backwards, a shrinking schedule hired ~1e8 humans before week 0).
+        self.humans_target = h.count * h.hiring_per_year ** (max(week, 0) / 52.0)
         current = int(np.sum(self.kind == HUMAN))
         new = int(self.humans_target) - current
         if new <= 0:
