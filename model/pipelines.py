@@ -23,6 +23,7 @@ from model.ideas import IdeaQuality
 from model.kernels import abandon_stale, read_results, spend_time, work_rates
 
 IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
+RHO_FLOOR = 1e-150  # no transfer across scale at all, yet rho**2 is still a normal float
 INT_FIELDS = ("owner", "parent", "rung", "state", "idea")
 FLOAT_FIELDS = ("weight", "distinct", "z", "q", "scale", "work_left", "run_left", "mean", "var",
                 "obs", "submitted", "draw")
@@ -123,7 +124,10 @@ class ResearchCycle:
         self.prior_mean, self.prior_var = self.quality.mean, self.quality.var
         self.scales = np.array(e.scales)
         self.rungs = len(self.scales)
-        self.rho = np.exp(-np.log10(1.0 / self.scales) / e.transfer_decades)
+        # Floored so that it never underflows to 0: results are read as signal / rho, and with
+        # experiments.transfer_decades near its lower bound exp(-gap / this) is below 1e-308.
+        self.rho = np.maximum(np.exp(-np.log10(1.0 / self.scales) / e.transfer_decades),
+                              RHO_FLOOR)
         self.implement = np.array(e.implement_weeks)
         self.interpret = np.array(e.interpret_weeks)
         self.run_noise = e.noise
