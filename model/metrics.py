@@ -175,8 +175,10 @@ def summary(model) -> dict:
         "software_efficiency": math.exp(model.ln_s),
         "proxy_efficiency": math.exp(min(model.ln_proxy, MAX_LN_REPORTED)),
         "capability": model.capability,
-        "progress_per_year": math.exp(model.ln_s / years),
-        "twin_progress_per_year": math.exp(twin_ln[-1] / years),
+        # Per year in log space, capped before exponentiating: a lab that explodes in its first
+        # weeks has ln S / years past what a float holds.
+        "progress_per_year": math.exp(min(model.ln_s / years, MAX_LN_REPORTED)),
+        "twin_progress_per_year": math.exp(min(twin_ln[-1] / years, MAX_LN_REPORTED)),
         "weeks_to_10x": first_week_reaching(weeks, ln_s, 10.0),
         "weeks_to_100x": first_week_reaching(weeks, ln_s, 100.0),
         "weeks_to_1000x": first_week_reaching(weeks, ln_s, 1000.0),
