@@ -123,12 +123,13 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     try:
         exists = path.exists()
     except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
-        raise ScenarioError(f"{show(str(name_or_path), SHOWN_PATH_CHARS)}: not a usable file name "
+        name = show_text(str(name_or_path), SHOWN_PATH_CHARS)
+        raise ScenarioError(f"{name}: not a usable file name "
                             f"({getattr(exc, 'strerror', None) or exc})") from None
     if not exists:
         hint = difflib.get_close_matches(str(name_or_path), list(names), n=1)
         also = f"; did you mean '{hint[0]}'?" if hint else f"; shipped: {', '.join(names)}"
-        raise ScenarioError(f"{show(str(name_or_path), SHOWN_PATH_CHARS)}: no such scenario "
+        raise ScenarioError(f"{show_text(str(name_or_path), SHOWN_PATH_CHARS)}: no such scenario "
                             f"file or shipped name{also}")
     return _load_file(path)
 
@@ -192,8 +193,8 @@ def parse_set(assignment: str) -> tuple[str, Any]:
     except tomllib.TOMLDecodeError:
         value = raw
     except (RecursionError, ValueError):  # nested too deeply; an integer of 4300+ digits
-        raise ScenarioError(f"--set {show(key)}=...: the value is not one TOML reads (too many "
-                            f"digits, or nested too deeply)") from None
+        raise ScenarioError(f"--set {show_text(key)}=...: the value is not one TOML reads (too "
+                            f"many digits, or nested too deeply)") from None
     return key, value
 
 
@@ -214,7 +215,7 @@ def read_capped(path: Path, kind: str = "a scenario") -> str:
         kind: What the file should be, for the error ("a scenario", "a sweep file").
 
     """
-    name = show(str(path), SHOWN_PATH_CHARS)
+    name = show_text(str(path), SHOWN_PATH_CHARS)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except (OSError, ValueError) as exc:
@@ -245,7 +246,7 @@ def read_capped(path: Path, kind: str = "a scenario") -> str:
 
 
 def _load_file(path: Path) -> Scenario:
-    scenario = parse_toml_text(read_capped(path), show(str(path), SHOWN_PATH_CHARS))
+    scenario = parse_toml_text(read_capped(path), show_text(str(path), SHOWN_PATH_CHARS))
     if scenario.name == "custom":
         scenario.name = path.stem
     return scenario
@@ -261,7 +262,7 @@ def _flatten(data: Mapping[str, Any], origin: str, prefix: str = "") -> Iterable
         elif isinstance(value, dict) and any(k.startswith(dotted + ".") for k in BY_KEY):
             yield from _flatten(value, origin, dotted + ".")
         else:
-            raise ScenarioError(f"{origin}: unknown key '{show(dotted)}'{_suggest(dotted)}")
+            raise ScenarioError(f"{origin}: unknown key '{show_text(dotted)}'{_suggest(dotted)}")
 
 
 def _suggest(key: str) -> str:
@@ -280,7 +281,7 @@ def _suggest(key: str) -> str:
 def _check_value(origin: str, key: str, value: Any) -> Any:
     p = BY_KEY.get(key)
     if p is None:
-        raise ScenarioError(f"{origin}: unknown key '{show(key)}'{_suggest(key)}")
+        raise ScenarioError(f"{origin}: unknown key '{show_text(key)}'{_suggest(key)}")
     bad = ScenarioError(f"{origin}: key '{key}': must be {p.allowed()}, got {show(value)}")
     if p.kind == "bool":
         if not isinstance(value, bool):
@@ -342,12 +343,18 @@ def toml_value(v: Any) -> str:
 
 
 def show(value: Any, limit: int = SHOWN_CHARS) -> str:
-    """A key or value as an error message quotes it: on one line, cut to ``limit`` characters."""
+    """A value as an error message quotes it (strings in quotes), on one line and cut short."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 160:
         return f"an integer of {len(str(value))} digits"
-    text = value if isinstance(value, str) and value.isprintable() else repr(value)
-    if isinstance(value, str) and not value.isprintable():
-        text = text[1:-1]  # repr's escapes, without its quotes
+    return _cut(repr(value), limit)
+
+
+def show_text(text: str, limit: int = SHOWN_CHARS) -> str:
+    """A key or file name as an error message prints it: control characters escaped, cut short."""
+    return _cut("".join(c if c.isprintable() else repr(c)[1:-1] for c in text), limit)
+
+
+def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 

@@ -88,7 +88,7 @@ def test_attribute_and_key_access_agree():
     ('schema = 1\n[compute]\n"shares.inference" = 0.3\n[compute.shares]\ninference = 0.3\n',
      "key 'compute.shares.inference' is given twice"),
     ('schema = 1\nname = "a\\u0000b"\n', "key 'name': must be at most 200 printable characters "
-     "on one line, got a\\x00b"),
+     "on one line, got 'a\\x00b'"),
     ('schema = 1\nname = "' + "n" * 10_000 + '"\n', "key 'name': must be at most 200"),
     ("schema = 1\nname = 3\n", "key 'name': must be a string, got 3"),
     ("schema = 1\n[ai]\nspeed = 'fast'\nfaster = '" + "x" * 500 + "'\n", "key 'ai.speed'"),
