@@ -266,11 +266,11 @@ def check(s: Scenario, origin: str | None = None, seconds: float | None = None,
         return e
     parts = []
     if slow:
-        parts.append(f"about {e.seconds:.0f} s of CPU, over the {limit:.0f} s allowed for "
+        parts.append(f"about {e.seconds:.0f} s of CPU where {limit / SAFETY:.0f} s fit "
                      f"{s.run.weeks} weeks")
     if big:
-        parts.append(f"about {e.bytes / 2**30:.1f} GiB of memory, over the "
-                     f"{max_bytes / 2**30:.1f} GiB allowed")
+        parts.append(f"about {e.bytes / 2**30:.1f} GiB of memory where "
+                     f"{max_bytes / SAFETY / 2**30:.1f} GiB fit")
     share = {k: (e.seconds_by_key.get(k, 0.0) / e.seconds if slow else 0.0)
              + (e.bytes_by_key.get(k, 0.0) / e.bytes if big else 0.0)
              for k in {*e.seconds_by_key, *e.bytes_by_key}}
@@ -280,7 +280,8 @@ def check(s: Scenario, origin: str | None = None, seconds: float | None = None,
     keys += [k for k in _scale_keys(s) if k not in keys]
     named = ", ".join(f"{k}={_value(s, k)}" for k in keys)
     raise ScenarioError(f"{origin or s.name}: too large to run here: {' and '.join(parts)} "
-                        f"(model/limits.py); make these smaller: {named}")
+                        f"(model/limits.py: the limits less a margin of {SAFETY:g}x for the "
+                        f"estimate); make these smaller: {named}")
 
 
 def _scale_keys(s: Scenario) -> list[str]:

@@ -160,7 +160,7 @@ def build_parser(command: str | None = ALL):
 def resolve(name: str, seed: int | None = None, weeks: int | None = None,
             sets: list[str] = ()):
     """Load a scenario and apply command-line overrides, each validated like a file."""
-    from model.scenario import load_scenario, parse_set, show
+    from model.scenario import load_scenario, parse_set, show_text
 
     scenario = load_scenario(name)
     if seed is not None:
@@ -169,7 +169,7 @@ def resolve(name: str, seed: int | None = None, weeks: int | None = None,
         scenario = scenario.replace({"run.weeks": weeks}, origin="--weeks")
     for assignment in sets:
         key, value = parse_set(assignment)
-        scenario = scenario.replace({key: value}, origin=f"--set {show(assignment)}")
+        scenario = scenario.replace({key: value}, origin=f"--set {show_text(assignment)}")
     return scenario
 
 
@@ -273,11 +273,14 @@ def cmd_params(args) -> int:
 
 def cmd_calibrate(args) -> int:
     """``takeoff calibrate``: exit 1 when a fact misses its target."""
+    from model import limits
     from takeoff.validation.calibration import render, table
 
     if args.seeds < 1:
         raise UsageError("calibrate: --seeds must be at least 1")
-    facts = table(range(1, args.seeds + 1), base=resolve("baseline", sets=args.sets))
+    base = resolve("baseline", sets=args.sets)
+    limits.check(base, origin="calibrate --set")
+    facts = table(range(1, args.seeds + 1), base=base)
     print(render(facts))
     return 0 if all(f.passed for f in facts) else 1
 

@@ -286,3 +286,13 @@ def test_ctrl_c_at_any_moment_prints_at_most_one_line(delay, tmp_path):
         return  # the interpreter itself was still starting: before any of takeoff's code runs
     assert "Traceback" not in err and err.count("\n") <= 1, err
     assert proc.returncode in (0, 130, -signal.SIGINT)
+
+
+def test_a_sweep_with_a_point_too_large_is_refused_before_anything_runs(tmp_path, capsys):
+    sweep = tmp_path / "big.toml"
+    sweep.write_text('schema = 1\nbase = "baseline"\n[sweep]\ndesign = "grid"\nweeks = 104\n'
+                     '[sweep.parameters]\n"humans.count" = [100, 100000]\n')
+    assert takeoff("sweep", sweep, "--out", tmp_path / "s", "--workers", 1) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "design point 1: too large to run here" in err
+    assert "humans.count=100000" in err and not (tmp_path / "s").exists()
