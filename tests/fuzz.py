@@ -571,7 +571,12 @@ def fuzz(malformed: int, valid: int, weeks: int, seed: int, log=print) -> Report
             if r.outcome == "refused" and len(report.refusals) < 5:
                 report.refusals.append(r.detail[:300])
             if r.outcome == "ran":
-                report.worst_time = max(report.worst_time, r.seconds / r.estimate.seconds)
+                ratio = r.seconds / r.estimate.seconds
+                if ratio > report.worst_time:  # kept, to recalibrate from
+                    report.worst_time = ratio
+                    keep = Path("runs") / "fuzz-worst"
+                    keep.mkdir(parents=True, exist_ok=True)
+                    (keep / f"cpu-{seed}.toml").write_text(scenario.to_toml())
                 report.worst_memory = max(report.worst_memory, r.peak / r.estimate.bytes)
             if r.outcome in BAD:
                 path = work / f"failed-{k}.toml"
