@@ -24,6 +24,7 @@ from model.kernels import abandon_stale, read_results, spend_time, work_rates
 
 IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
 RHO_FLOOR = 1e-150  # no transfer across scale at all, yet rho**2 is still a normal float
+VAR_FLOOR = 1e-12  # of the prior variance: a belief never sharper than a millionth of its sd
 INT_FIELDS = ("owner", "parent", "rung", "state", "idea")
 FLOAT_FIELDS = ("weight", "distinct", "z", "q", "scale", "work_left", "run_left", "mean", "var",
                 "obs", "submitted", "draw")
@@ -165,7 +166,10 @@ class ResearchCycle:
             idea=np.arange(self.next_idea, self.next_idea + n), weight=weight, distinct=1.0,
             z=got["z"], q=got["q"], scale=got["scale"], work_left=self.implement[0],
             mean=self.prior_mean + g * (got["est"] - self.prior_mean),
-            var=self.prior_var * (1.0 - g), submitted=float(m.week))
+            # Floored: a taste noise far below the spread of effects (an AI whose taste grew by
+            # orders of magnitude) rounds the gain to 1, and a zero variance divides later.
+            var=np.maximum(self.prior_var * (1.0 - g), self.prior_var * VAR_FLOOR),
+            submitted=float(m.week))
         self.next_idea += n
         m.counts["started"] += float(weight.sum())
 
