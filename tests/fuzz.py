@@ -546,8 +546,12 @@ def _counts(c: Counter, first: tuple[str, ...]) -> str:
     return ", ".join(f"{k} {c.get(k, 0)}" for k in dict.fromkeys(keys))
 
 
-def fuzz(malformed: int, valid: int, weeks: int, seed: int, log=print) -> Report:
-    """Run ``malformed`` malformed cases and ``valid`` valid scenarios of ``weeks`` weeks."""
+def fuzz(malformed: int, valid: int, weeks: int, seed: int, log=print, skip: int = 0) -> Report:
+    """Run ``malformed`` malformed cases and ``valid`` valid scenarios of ``weeks`` weeks.
+
+    ``skip`` draws the first valid scenarios without running them: a second process can run
+    the rest of the same sequence.
+    """
     # Imported once here, not in every child: a fork starts where a real run is after imports.
     import model.run  # noqa: F401
     import takeoff.outputs  # noqa: F401
@@ -566,6 +570,8 @@ def fuzz(malformed: int, valid: int, weeks: int, seed: int, log=print) -> Report
         for k in range(valid):
             # Half near real labs (each key at its default half the time), half fully drawn.
             scenario = valid_scenario(rng, weeks, keep=0.5 if k % 2 == 0 else 0.0)
+            if k < skip:
+                continue
             r = check_valid(scenario, work)
             report.valid[r.outcome] += 1
             if r.outcome == "refused" and len(report.refusals) < 5:
@@ -663,6 +669,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--valid", type=int, default=500, help="valid scenarios")
     parser.add_argument("--weeks", type=int, default=104, help="horizon of the valid ones")
     parser.add_argument("--seed", type=int, default=16, help="seed of every draw")
+    parser.add_argument("--skip", type=int, default=0, help="draw the first N valid "
+                        "scenarios without running them (to split a fuzz over processes)")
     parser.add_argument("--calibrate", action="store_true",
                         help="refit the constants of model/limits.py instead")
     args = parser.parse_args(argv)
@@ -670,7 +678,7 @@ def main(argv: list[str] | None = None) -> int:
         calibrate()
         return 0
     started = time.monotonic()
-    report = fuzz(args.malformed, args.valid, args.weeks, args.seed)
+    report = fuzz(args.malformed, args.valid, args.weeks, args.seed, skip=args.skip)
     for line in report.lines():
         print(line)
     print(f"({time.monotonic() - started:.0f} s, seed {args.seed}, valid runs of {args.weeks} "
