@@ -7,6 +7,7 @@ module counts too: the command line imports its faces by name (``takeoff.cli.FAC
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,41 @@ def test_the_cycle_finder_finds_a_cycle():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert find_cycles(graph) == [["a", "b", "c", "a"]]
     assert find_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def room(module: str) -> str:
+    """The room of ``docs/architecture.md`` a module is in: a subpackage, else its package."""
+    parts = module.split(".")
+    sub = ".".join(parts[:2])
+    return sub if len(parts) > 1 and (ROOT / Path(*parts[:2])).is_dir() else parts[0]
+
+
+def documented_rooms() -> dict[str, set[str]]:
+    """Each room of ``docs/architecture.md``'s table and the rooms it may import."""
+    allowed = {}
+    for line in (ROOT / "docs" / "architecture.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`") and cells[0] != "`room`":
+            names = set()
+            for name in re.findall(r"`([a-z_.*]+)`", cells[2]):
+                names |= ({r for r in ROOMS if r.startswith(name[:-1])} if name.endswith("*")
+                          else {name})
+            allowed[cells[0].strip("`")] = names
+    return allowed
+
+
+ROOMS = sorted({room(m) for m in modules()})
+
+
+def test_every_room_imports_only_what_the_architecture_doc_allows(graph):
+    allowed = documented_rooms()
+    assert set(allowed) == set(ROOMS), "docs/architecture.md must list every room"
+    bad = sorted(f"{a} imports {b}" for a, deps in graph.items() for b in deps
+                 if room(b) != room(a) and room(b) not in allowed[room(a)])
+    assert bad == []
+
+
+def test_the_room_check_catches_an_import_the_doc_does_not_allow():
+    allowed = documented_rooms()
+    assert "takeoff" not in allowed["model"] and "visualization" not in allowed["agents"]
+    assert "takeoff.sweep" in allowed["takeoff"]  # the wildcard names the subpackages

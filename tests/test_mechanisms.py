@@ -1,13 +1,15 @@
 """Each mechanism of the design brief (docs/model.md), exercised on its own."""
 
 import math
+from types import SimpleNamespace
 
 import networkx as nx
 import numpy as np
 import pytest
 from conftest import run, small
 
-from agents.researchers import AICopilot, AIResearcher, HumanResearcher
+from agents.ai import AICopilot, AIResearcher
+from agents.humans import HumanResearcher
 from model.duplication import distinct_shares, expected_distinct
 from model.ideas import IdeaBacklog, IdeaQuality
 from model.model import TakeoffModel
@@ -100,10 +102,13 @@ def test_copilots_speed_up_their_humans(baseline_run):
 
 # 3. Ideas are cheap; choosing is hard -------------------------------------------------------
 def _generate(b, rng, q, count, noise, lineage, heritability, block, rows):
-    """Rows that think like AI cohorts (top order statistics from ``rng``)."""
-    b.generate(rng, q, np.full(rows, count), np.full(rows, noise), lineage, heritability, 1.0,
-               0.0, 0, 26.0, np.full(rows, block), np.zeros(rows, dtype=bool),
-               np.zeros(rows, dtype=np.uint64))
+    """Rows that think like AI cohorts: ``AIResearcher``'s draws, merged into backlog ``b``."""
+    settings = load_scenario("baseline").replace({"ideas.heritability": heritability})
+    lab = SimpleNamespace(rng=rng, cycle=SimpleNamespace(quality=q),
+                          workforce=SimpleNamespace(backlog=b), settings=settings)
+    new = AIResearcher._candidates(lab, np.full(rows, float(count)), np.full(rows, noise),
+                                   lineage, np.full(rows, float(block)))
+    b.merge(np.arange(rows), new, 1.0, 0.0)
 
 
 def _picks(noise, count=200.0, rows=400, seed=0):
