@@ -14,6 +14,7 @@ import sys
 from takeoff.errors import EXIT_USAGE, UsageError, one_line
 
 EXIT_INTERRUPTED = 130
+MAX_REPLICATES = 200  # seeds of one --replicates run: a band, not a sweep (takeoff sweep)
 ALL = "*"  # build_parser(ALL): every command in full
 
 # Commands of other modules: (name, module with a ``register(sub)``, the one line shown in
@@ -123,6 +124,10 @@ def build_parser(command: str | None = ALL):
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="KEY=VALUE",
                      help="override any scenario key, e.g. compute.experiment_boost=10 "
                      "(repeatable)")
+    run.add_argument("--replicates", type=int, metavar="N",
+                     help=f"run seeds run.seed to run.seed + N - 1 (N from 1 to {MAX_REPLICATES}) "
+                     "into seed-S/ folders, with bands.csv (median and 10th-90th percentile of "
+                     "every series), bands.png and replicates.json")
     run.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     run.add_argument("--aggregate", action="store_true",
                      help="run the deterministic aggregate (mean-field) equations instead of "
@@ -186,12 +191,19 @@ def cmd_run(args) -> int:
     from takeoff.outputs import default_folder
 
     scenario = resolve(args.scenario, args.seed, args.weeks, args.sets)
+    n = args.replicates
+    if n is not None and not 1 <= n <= MAX_REPLICATES:
+        raise UsageError(f"run: --replicates {n}: must be a whole number from 1 to "
+                         f"{MAX_REPLICATES}")
+    if n is not None and args.aggregate:
+        raise UsageError("run: --replicates: the aggregate is deterministic (no seed); "
+                         "give --aggregate or --replicates, not both")
     if not args.aggregate:
         limits.check(scenario)
     if args.out is None:
         as_named = load_scenario(args.scenario).replace({"run.seed": scenario.run.seed})
         out = Path("runs") / default_folder(scenario, changed=scenario != as_named,
-                                            aggregate=args.aggregate)
+                                            aggregate=args.aggregate, replicates=n)
     else:
         out = args.out
     if out.exists() and not out.is_dir():
@@ -199,7 +211,33 @@ def cmd_run(args) -> int:
     if (out / "runs.sqlite").exists():  # takeoff.sweep.store's database
         raise UsageError(f"run: --out {out}: holds a sweep (runs.sqlite); give a folder of its "
                          f"own to a single run")
+    if n is not None:
+        return _replicates(args, scenario, out)
     return _run(args, scenario, out)
+
+
+def _replicates(args, scenario, out) -> int:
+    import statistics
+
+    from takeoff.replicates import run_replicates
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        summaries = run_replicates(scenario, args.replicates, out, plots=not args.no_plots)
+    except OSError as exc:
+        raise UsageError(f"run: --out {out}: cannot write ({exc.strerror})") from None
+    seeds = [s["seed"] for s in summaries]
+    weeks = sorted(s["explosion_week"] for s in summaries if s["exploded"])
+    progress = sorted(s["progress_per_year"] for s in summaries)
+    print(f"{scenario.name}: {len(seeds)} replicates, seeds {seeds[0]} to {seeds[-1]}, "
+          f"{scenario.run.weeks} weeks")
+    print(f"  exploded in {len(weeks)} of {len(seeds)}"
+          + (f": week {weeks[0]} to {weeks[-1]}, median {statistics.median(weeks):g}"
+             if weeks else ""))
+    print(f"  software progress {statistics.median(progress):.3g}x/year median "
+          f"({progress[0]:.3g} to {progress[-1]:.3g})")
+    print(f"  outputs in {out}/ (bands.csv, replicates.json, seed-S/)")
+    return 0
 
 
 def _run(args, scenario, out) -> int:

@@ -49,13 +49,16 @@ def folder_name(name: str) -> str:
     return safe or "scenario"
 
 
-def default_folder(scenario: Scenario, changed: bool, aggregate: bool = False) -> str:
-    """The default output folder of a run: ``NAME-seedN`` (or ``NAME-aggregate``).
+def default_folder(scenario: Scenario, changed: bool, aggregate: bool = False,
+                   replicates: int | None = None) -> str:
+    """The default output folder of a run: ``NAME-seedN`` (``NAME-aggregate``, ``NAME-seedsA-B``).
 
     When command-line overrides ``changed`` the scenario, a short hash of the resolved scenario
     follows, so that a run with ``--set`` or ``--weeks`` never replaces another.
     """
-    tag = "aggregate" if aggregate else f"seed{scenario.run.seed}"
+    seed = scenario.run.seed
+    tag = ("aggregate" if aggregate else f"seed{seed}" if replicates is None
+           else f"seeds{seed}-{seed + replicates - 1}")
     folder = f"{folder_name(scenario.name)}-{tag}"
     if changed:
         folder += "-" + hashlib.sha256(scenario.to_toml().encode()).hexdigest()[:8]

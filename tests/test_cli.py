@@ -85,6 +85,8 @@ def test_set_overrides_any_key(tmp_path):
     (["run", "baseline", "--weeks", "0"], "key 'run.weeks'"),
     (["run", "baseline", "--seed", "x"], "invalid int value"),
     (["run"], "required: scenario"),
+    (["run", "baseline", "--replicates", "0"], "--replicates 0: must be a whole number from 1"),
+    (["run", "baseline", "--replicates", "2", "--aggregate"], "the aggregate is deterministic"),
     (["frobnicate"], "invalid choice"),
     (["scenario", "validate", "/no/such/file.toml"], "no such scenario file"),
 ])
@@ -95,6 +97,27 @@ def test_bad_input_is_one_error_line_and_exit_code_2(args, needle, capsys, tmp_p
     assert err.startswith("error: ") and err.count("\n") == 1 and needle in err
     assert "Traceback" not in err
     assert not (tmp_path / "o").exists()  # nothing half-written
+
+
+def test_replicates_are_the_single_runs_of_their_seeds_with_bands_over_them(short_run,
+                                                                           tmp_path):
+    out = tmp_path / "r"
+    assert takeoff("run", "baseline", "--replicates", 3, "--seed", 6, "--weeks", 60,
+                   "--out", out, "--no-plots") == 0
+    assert sorted(p.name for p in out.glob("seed-*")) == ["seed-6", "seed-7", "seed-8"]
+    # Seed 7 of the replicates is byte for byte the single run of seed 7.
+    assert (out / "seed-7" / "timeseries.csv").read_bytes() == (
+        short_run / "timeseries.csv").read_bytes()
+    summaries = json.loads((out / "replicates.json").read_text())
+    assert [s["seed"] for s in summaries] == [6, 7, 8]
+    rows = [r for r in csv.DictReader(open(out / "bands.csv")) if r["series"] == "speedup"]
+    assert [int(r["week"]) for r in rows] == list(range(61))
+    finals = sorted(s["final_speedup"] for s in summaries)
+    last = rows[-1]  # three runs: the band is their range, and says so
+    assert int(last["runs"]) == 3 and "3 runs" in last["band"]
+    assert float(last["low"]) == pytest.approx(finals[0])
+    assert float(last["high"]) == pytest.approx(finals[-1])
+    assert float(last["median"]) == pytest.approx(finals[1])
 
 
 def test_non_toml_file_is_rejected_with_its_name(tmp_path, capsys):
