@@ -41,7 +41,7 @@ from visualization.echart import EChart, Opaque
 from visualization.headline import Headline
 from visualization.live import LiveModel
 from visualization.memory import release_closed_sessions
-from visualization.player import Lab, Player, use_lab, use_redraw
+from visualization.player import Lab, LiveHTML, Player, use_lab, use_redraw
 from visualization.replicates import Replicates, bands_of
 from visualization.sharing import display_name
 from visualization.style import CSS
@@ -91,11 +91,7 @@ def numbers_html(model) -> str:
 @solara.component
 def Numbers(lab: Lab):
     """The lab's state now, in words and numbers, beside the comparison lab's."""
-    model = lab.model.value
-    element = solara.widgets.HTML.element(tag="div", unsafe_innerHTML=numbers_html(model),
-                                          attributes={"class": "takeoff-numbers-panel"})
-    use_redraw(lab, element, lambda: {"unsafe_innerHTML": numbers_html(model)})
-    return element
+    LiveHTML(lab, numbers_html, "takeoff-numbers-panel")
 
 
 @solara.component
@@ -213,8 +209,8 @@ def Page(query: str | None = None):
     lib, ch = library.value, choice.value
     settings = session.settings_of(lib, ch)
     names = list(lib)
-    title = f"takeoff · {display_name(ch.base)}" + (" (modified)" if session.modified(lib, ch)
-                                                     else "")
+    title = f"takeoff · {display_name(ch.base, 200)}" + (
+        " (modified)" if session.modified(lib, ch) else "")
     with solara.Div():  # one root: the portals and helpers below take no room
         solara.Style(CSS)
         solara.Title(title)

@@ -12,7 +12,7 @@ import html
 import solara
 
 from visualization import story
-from visualization.player import use_redraw
+from visualization.player import LiveHTML
 from visualization.sharing import display_name
 from visualization.views import number
 
@@ -70,15 +70,9 @@ def Headline(lab):
     model = lab.model.value
     ended = lab.ended.value
     ending = story.headline(model).ending() if ended else None
-    if ending:
-        solara.v.Alert(type="info", dense=True, outlined=True, class_="takeoff-banner",
-                       children=[f"{ending} Reset or change a setting to run it again."])
-    # widget elements, not components: a redraw writes their widget and their arguments
-    cards = solara.widgets.HTML.element(tag="div", unsafe_innerHTML=cards_html(model),
-                                        attributes={"class": "takeoff-headcards"}
-                                        ).key("takeoff-cards")
-    use_redraw(lab, cards, lambda: {"unsafe_innerHTML": cards_html(model)})
-    line = solara.widgets.HTML.element(tag="div", unsafe_innerHTML=milestones_html(model),
-                                       attributes={"class": "takeoff-milestones"}
-                                       ).key("takeoff-milestones")
-    use_redraw(lab, line, lambda: {"unsafe_innerHTML": milestones_html(model)})
+    with solara.Div():  # always there, so the cards below keep their place (and widget)
+        if ending:
+            solara.v.Alert(type="info", dense=True, outlined=True, class_="takeoff-banner",
+                           children=[f"{ending} Reset or change a setting to run it again."])
+    LiveHTML(lab, cards_html, "takeoff-headcards")
+    LiveHTML(lab, milestones_html, "takeoff-milestones")

@@ -4,7 +4,8 @@ A visitor's lab is freed when the tab closes (Solara closes its session and coll
 glibc keeps the freed heap for reuse: measured here, ten 3,000-researcher labs freed and
 collected left the process 390 MB above where it started, and ``malloc_trim`` returned all but
 5 MB. So a moment after each session closes (after Solara's own collection), the heap is
-trimmed; several closing at once are trimmed once. Elsewhere than glibc this does nothing.
+trimmed; a burst of closing sessions is trimmed once, after the last. Elsewhere than glibc
+this does nothing.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import threading
 
 import solara
 
-TRIM_DELAY_SECONDS = 2.0  # Solara collects a closed session's cycles after 1 s
+TRIM_DELAY_SECONDS = 3.0  # after the last close of a burst (Solara collects after 1 s)
 
 _lock = threading.Lock()
-_pending = False
+_timer: threading.Timer | None = None
 
 
 def _libc_trim():
@@ -35,24 +36,21 @@ _TRIM = _libc_trim()
 
 def trim() -> None:
     """Collect, then hand the allocator's free memory back to the system."""
-    global _pending
-    with _lock:
-        _pending = False
     gc.collect()
     if _TRIM is not None:
         _TRIM(0)
 
 
 def trim_soon() -> None:
-    """Trim once, shortly (a burst of closing sessions is trimmed once)."""
-    global _pending
-    with _lock:
-        if _pending:
-            return
-        _pending = True
+    """Trim a moment after the last of a burst of closing sessions (each close restarts it)."""
+    global _timer
     timer = threading.Timer(TRIM_DELAY_SECONDS, trim)
     timer.daemon = True
     timer.current_context = None  # not inside the closing session (Solara's patched threads)
+    with _lock:
+        if _timer is not None:
+            _timer.cancel()
+        _timer = timer
     timer.start()
 
 

@@ -116,6 +116,16 @@ def use_redraw(lab: Lab, element, content: Callable[[], dict]) -> None:
 
 
 @solara.component
+def LiveHTML(lab: Lab, make: Callable[[LiveModel], str], css_class: str):
+    """A block of HTML made from the lab by ``make``, rewritten as the lab steps."""
+    model = lab.model.value
+    element = solara.widgets.HTML.element(tag="div", unsafe_innerHTML=make(model),
+                                          attributes={"class": css_class})
+    use_redraw(lab, element, lambda: {"unsafe_innerHTML": make(model)})
+    return element
+
+
+@solara.component
 def Player(lab: Lab, on_reset: Callable[[], None]):
     """Reset, Play / Pause and Step, and how many weeks each redraw advances."""
     playing = solara.use_reactive(False)

@@ -64,10 +64,7 @@ def initial(query: str | None) -> tuple[dict[str, Scenario], Choice, str | None]
             taken = link.compare in library and library[link.compare] != link.compare_scenario
             compare = _label(library, f"{link.compare} (from link)") if taken else link.compare
             library[compare] = link.compare_scenario
-        elif link.compare is not None:
-            if link.compare not in library:
-                raise ScenarioError(f"share link: key 'compare': must name a shipped scenario "
-                                    f"({', '.join(shipped())}), got {link.compare!r}")
+        elif link.compare is not None:  # a shipped scenario, by name
             compare = link.compare
     except ScenarioError as exc:
         return shipped_library(), Choice(), f"error: {exc}"

@@ -198,7 +198,11 @@ def _value(raw: str) -> Any:
         return raw
 
 
-def display_name(name: str) -> str:
-    """A scenario name safe to show anywhere on the page: printable, short, no markup."""
+def display_name(name: str, limit: int = 48) -> str:
+    """A scenario name safe to show anywhere on the page: printable, no markup, short.
+
+    At most ``limit`` characters; the page also cuts long ones short on screen (in full on
+    hover).
+    """
     text = re.sub(r"[\x00-\x1f\x7f<>&\"'`]+", "", " ".join(str(name).split()))
-    return (text[:48] + "...") if len(text) > 48 else (text or "unnamed")
+    return (text[:limit] + "...") if len(text) > limit else (text or "unnamed")
