@@ -3,18 +3,25 @@
 Training compute accumulates into the next frontier run. When it completes, every idea merged
 since the last run is in it: their true frontier effects, good and bad, change software
 efficiency S; the new model's effective compute sets the capability that AI researchers' taste and
-speed follow; and researchers learn from what their ideas really did. Between runs, the lab knows
+speed follow (the lab deploys its best model: capability never falls); the lab learns whose ideas
+paid off, and researchers learn from what their ideas really did. Between runs, the lab knows
 only what small-scale results claim: the proxy efficiency.
 
-An explosion is S doubling in under a week on average over a run's interval, or S passing
-10^``explosion.max_log10_efficiency``. Software efficiency is kept in log space and capped before
-anything is exponentiated, so the run stops cleanly with every output finite.
+The cadence: a run completes every ``frontier.interval_weeks``, or sooner, once the ideas merged
+since the last one claim ``frontier.early_gain`` in ln S (and at least
+``frontier.min_interval_weeks`` have passed): a lab whose research moves faster than its runs
+ships what it has. So once research is fast, S moves weekly, not on a quarterly clock.
+
+``model.explosion`` decides, from the doubling times of S, whether the lab exploded. Software
+efficiency is kept in log space and capped at 10^``explosion.max_log10_efficiency`` before
+anything is exponentiated: the run stops there (``stop = "cap"``) with every output finite.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from model.explosion import DoublingClock
 from model.workforce import HUMAN
 
 LN10 = np.log(10.0)
@@ -33,6 +40,11 @@ class FrontierRun:
         self.model = model
         self.enabled = s.frontier.enabled
         self.interval = s.frontier.interval_weeks
+        self.early_gain = s.frontier.early_gain
+        self.min_interval = s.frontier.min_interval_weeks
+        self.last_run = -s.run.burn_in_weeks  # the burn-in starts on a run's week
+        self.claimed = 0.0  # ln S the ideas merged since the last run claim
+        self.clock = DoublingClock(s.explosion.doublings)
         self.ln_cap = s.explosion.max_log10_efficiency * LN10
         self.synthetic = s.synthetic.enabled and s.ai.enabled
         self.syn_share = s.synthetic.share if self.synthetic else 0.0
@@ -52,9 +64,18 @@ class FrontierRun:
         self._pending: list[tuple[np.ndarray, ...]] = []
 
     def restart(self, rescale: float) -> None:
-        """Week 0 after a burn-in: forget the run log; rescale the recipe in progress."""
+        """Week 0 after a burn-in: forget the run log; rescale the recipe in progress.
+
+        The burn-in's last year of runs sets the humans-only pace at week 0 (ln S a year at
+        week-0 difficulty), the yardstick of compression (``model.metrics``).
+        """
+        year = [q for week, _, q in self.log if week > -52]
+        span = min(52, self.model.settings.run.burn_in_weeks)
+        self.pace0 = self.model.settings.ideas.effect_scale * sum(year) * 52.0 / max(span, 1)
         self.runs = 0
         self.log.clear()
+        self.claimed *= rescale
+        self.clock = DoublingClock(self.clock.window)
         self.capability_synthetic = 0.0
         self._pending = [(ids, w, scale * rescale, z, owner)
                          for ids, w, scale, z, owner in self._pending]
@@ -78,7 +99,9 @@ class FrontierRun:
         effective = effective[keep]
         owner = rows["owner"]
         ids = m.lineage.add(rows, effective, wf.kind[owner])
-        m.ln_proxy += float(np.sum(effective * rows["scale"] * rows["claim"]))
+        claim = float(np.sum(effective * rows["scale"] * rows["claim"]))
+        m.ln_proxy += claim
+        self.claimed += claim
         m.counts["merged"] += float(effective.sum())
         np.add.at(wf.merged, owner, effective)
         self._pending.append((ids, effective, rows["scale"], rows["z"], owner))
@@ -87,10 +110,14 @@ class FrontierRun:
         """Accumulate a week of training and synthetic data; complete a run when one is due."""
         m = self.model
         self.training += m.compute.training
-        if self.synthetic:
+        if self.synthetic and m.ai_running:  # inference makes data only where AI runs
             self.synthetic_data += m.compute.inference * self.syn_share * np.exp(m.ln_s)
-        if week % self.interval:
+        since = week - self.last_run
+        due = since >= self.interval or (
+            0.0 < self.early_gain <= self.claimed and since >= self.min_interval)
+        if not due:
             return
+        self.last_run, self.claimed = week, 0.0
         m.epoch_draws = 0.0  # what the lab builds on changes: a new landscape of candidate ideas
         if self.enabled:
             self._complete(week)
@@ -114,19 +141,28 @@ class FrontierRun:
         m.counts["shipped_helpful"] += float(weight[z > self.material].sum())
         np.add.at(wf.shipped, owner, weight)
         m.lineage.reveal(ids, self.runs)
-        if gain / self.interval >= np.log(2.0) or m.ln_s >= self.ln_cap:
-            m.ln_s = min(m.ln_s, self.ln_cap)
-            m.explode(week)
+        m.scheduler.learn(owner, weight * scale * z)  # the lab learns whose ideas pay off
+        if m.ln_s >= self.ln_cap:  # the safety stop: nothing beyond it is exponentiated
+            m.ln_s = self.ln_cap
+            m.stop = "cap"
+        if self.clock.ship(week, m.ln_s) and not m.exploded:
+            m.explode(self.clock.explosion_week)
         if self.training > 0:  # a run with no training compute trains no new model
             ln_effective = np.log(self.training) + m.ln_s
-            if self.synthetic:
-                ratio = self.synthetic_data / np.exp(ln_effective)
+            if self.synthetic and self.synthetic_data > 0:
+                ratio = np.exp(min(np.log(self.synthetic_data) - ln_effective, 700.0))
                 self.capability_synthetic += self.syn_efficiency * np.log10(1.0 + ratio)
-            m.capability = (ln_effective - self.ln_reference) / LN10 + self.capability_synthetic
+            new = (ln_effective - self.ln_reference) / LN10 + self.capability_synthetic
+            m.capability = max(m.capability, new)  # the lab deploys its best model
         self._learn(owner[wf.kind[owner] == HUMAN])
 
     def _learn(self, owners: np.ndarray) -> None:
-        """Humans whose ideas were revealed sharpen their taste; collaborators learn a little."""
+        """Humans whose ideas were revealed sharpen their taste; collaborators learn a little.
+
+        Each lesson closes a share ``humans.learning_rate`` of the gap between a human's taste
+        noise and its floor (``humans.taste_floor`` of where it started): taste improves fast
+        at first, then less and less.
+        """
         wf = self.model.workforce
         if owners.size == 0 or self.learning == 0.0:
             return
@@ -135,4 +171,5 @@ class FrontierRun:
         heard = np.bincount(dst, weights=lessons[src], minlength=len(wf.kind))
         cut = (1.0 - self.learning) ** lessons * (1.0 - self.learning * self.spillover) ** heard
         human = wf.kind == HUMAN
-        wf.noise[human] = np.maximum(wf.noise_floor[human], wf.noise[human] * cut[human])
+        floor = wf.noise_floor[human]
+        wf.noise[human] = floor + (wf.noise[human] - floor) * cut[human]

@@ -1,8 +1,9 @@
 """Drawing ideas: their true effects, and the estimates a researcher's taste gives of them.
 
 Most ideas are ordinary, useless or harmful; a few are bold: large effects at scale, of either
-sign (:class:`IdeaQuality`). A human thinks of a handful of ideas a week, drawn one by one
-(:func:`draw_few`). A cohort of millions of copies thinks of millions, of which it keeps the best:
+sign (:class:`IdeaQuality`). A human thinks of a handful of ideas a week, drawn one by one from
+its own stream (``model.streams.human_ideas``, then ``model.kernels.few_ideas``). A cohort of
+millions of copies thinks of millions, of which it keeps the best:
 :func:`top_estimates` draws those top order statistics directly and exactly (the k-th largest of G
 uniforms has the law of Gamma_k / Gamma_{G+1}), in blocks of consecutive ranks when one backlog
 entry stands for many ideas.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-from model.kernels import estimates_and_truths, few_ideas, order_statistics, uniform_ranks
+from model.kernels import estimates_and_truths, order_statistics, uniform_ranks
 
 EMPTY = -np.inf  # the estimate of an empty backlog slot
 
@@ -72,31 +73,6 @@ def bold_count(rng, g: np.ndarray, p: float) -> np.ndarray:
     exact = rng.binomial(np.where(huge, 0, g).astype(np.int64), p).astype(np.float64)
     approx = np.rint(g * p + np.sqrt(g * p * (1 - p)) * rng.standard_normal(g.size))
     return np.where(huge, np.clip(approx, 0.0, g), exact)
-
-
-def draw_few(rng, quality, g, noise, h, parent_u, q_parent, bias):
-    """A handful of ideas per row (a human's week), drawn one by one.
-
-    Exactly one draw of each kind per idea: bold or ordinary, its true effect, its taste noise,
-    its own part of the small-scale quirk (``ideas.IdeaBacklog._candidates`` says how an idea's
-    effect and quirk follow its parent's, with heritability ``h`` per row, and how a share
-    ``bias`` of taste noise is the quirk).
-
-    Returns:
-        Estimates in a (rows, most ideas) matrix (``EMPTY`` past each row's count), and for the
-        ideas only: their flat positions in it, their rows, true effects and quirks.
-
-    """
-    counts = g.astype(np.int64)
-    total = int(counts.sum())
-    uniform = rng.random(total)  # bold or ordinary
-    normal = rng.standard_normal(total)
-    appeal = rng.standard_normal(total)
-    own = rng.standard_normal(total)
-    return few_ideas(counts, uniform, normal, appeal, own, quality.p_bold, quality.mu_bold,
-                     quality.sd_bold, quality.mu_ord, quality.sd_ord, noise,
-                     np.ascontiguousarray(h), parent_u, q_parent, bias,
-                     float(np.sqrt(1.0 - bias**2)))
 
 
 def top_estimates(rng: np.random.Generator, g: np.ndarray, width: int, mu: np.ndarray,

@@ -22,12 +22,20 @@ from operator import itemgetter
 
 import numpy as np
 
-from model.idea_draws import EMPTY, IdeaQuality, bold_count, draw_few, top_estimates
-from model.kernels import forget_stale, mark_held, merge_backlogs, renumber, take_best
+from model import streams
+from model.idea_draws import EMPTY, IdeaQuality, bold_count, top_estimates
+from model.kernels import (
+    few_ideas,
+    forget_stale,
+    mark_held,
+    merge_backlogs,
+    peek_best,
+    remove_entries,
+    renumber,
+)
 
 __all__ = ["EMPTY", "IdeaBacklog", "IdeaQuality"]
 ID = np.int32  # an idea's entry in a backlog's pool
-SMALL_BATCH = 16  # rows needing at most this many new entries a week are drawn together
 
 
 class _Shelf:
@@ -63,7 +71,8 @@ class IdeaBacklog:
     estimate, ``z`` the hidden frontier effect, ``q`` the small-scale quirk (an effect that shows in
     small experiments and not at the frontier), ``scale`` the effect scale when the idea was born,
     ``parent`` the merged idea it varies (-1 for a fresh one), ``born`` the week it was thought of,
-    ``block`` how many ideas of consecutive rank the entry stands for.
+    ``block`` how many ideas of consecutive rank the entry stands for, ``key`` its random stream
+    (``model.streams``: what its experiments will show is drawn from it).
     Ideas go stale: they were ideas about a recipe that keeps moving.
 
     Rows that keep the same number of ideas share a shelf (humans 30, AI cohorts more), so a
@@ -72,8 +81,9 @@ class IdeaBacklog:
     builds its (rows, width) array, best first: for inspection, not for the weekly cycle.
     """
 
-    FIELDS = ("est", "z", "q", "scale", "born", "block", "parent")
-    PAYLOAD = ("z", "q", "scale", "born", "block", "parent")
+    FIELDS = ("est", "z", "q", "scale", "born", "block", "parent", "key")
+    PAYLOAD = ("z", "q", "scale", "born", "block", "parent", "key")
+    INTEGER = ("parent", "key")
 
     def __init__(self, width: int):
         self.width = width
@@ -82,7 +92,7 @@ class IdeaBacklog:
         self._shelf = np.empty(0, dtype=np.int64)  # shelf (its width) of each row
         self._local = np.empty(0, dtype=np.int64)  # row within its shelf
         # Entry 0 of the pool stands for no idea; ideas are written from 1 on.
-        self._pool = {f: np.zeros(1024, dtype=np.int64 if f == "parent" else np.float64)
+        self._pool = {f: np.zeros(1024, dtype=np.int64 if f in self.INTEGER else np.float64)
                       for f in self.PAYLOAD}
         self._pool["born"][0] = np.inf
         self._top = 1
@@ -110,13 +120,19 @@ class IdeaBacklog:
     def generate(self, rng: np.random.Generator, quality: IdeaQuality, count: np.ndarray,
                  noise: np.ndarray, lineage: tuple[np.ndarray, np.ndarray, np.ndarray],
                  heritability: float, scale: float, bias: float, week: int,
-                 shelf_life: float, block: np.ndarray) -> None:
+                 shelf_life: float, block: np.ndarray, human: np.ndarray,
+                 keys: np.ndarray) -> None:
         """Researchers think of ``count`` new ideas each and keep the best in their backlogs.
 
+        Humans think of a handful of ideas a week, each drawn from the human's own stream
+        (``model.streams``), so the same human thinks of the same ideas in the lab and its twin.
+        AI cohorts think of millions, drawn as top order statistics from the model's generator.
+
         Args:
-            rng: The model's generator.
+            rng: The model's generator (the AI rows' draws).
             quality: Distribution of true effects.
-            count: Ideas thought of per row this week (drawn as Poisson; large counts rounded).
+            count: Expected ideas per row this week (the count is Poisson; large AI counts are
+                rounded).
             noise: Taste noise per row, in effect units.
             lineage: Per row, the merged idea its batch varies (-1 for fresh ideas), that
                 parent's standardised effect and its quirk.
@@ -126,6 +142,8 @@ class IdeaBacklog:
             week: This week, the birth week of the new ideas.
             shelf_life: Ideas older than this many weeks are forgotten.
             block: Ideas each new backlog entry of a row stands for (1 for humans).
+            human: Which rows are humans.
+            keys: Each human row's stream key.
 
         """
         stale_rows = np.zeros(self.capacity.size, dtype=bool)
@@ -141,22 +159,35 @@ class IdeaBacklog:
             if stale.any():
                 shelf.est[stale] = EMPTY
                 stale_rows[shelf.rows] = stale.any(axis=1)
-        g = np.where(count < 1e6, rng.poisson(np.minimum(count, 1e6)), np.round(count))
-        rows = np.nonzero((g >= 1.0) | stale_rows)[0]
-        if rows.size == 0:
-            return
-        # Rows thinking of a handful of ideas (humans) and rows thinking of millions (cohorts)
-        # need very different widths of candidates: draw them apart.
-        need = np.floor(g[rows] / np.maximum(block[rows], 1.0))
-        for part in (rows[need <= SMALL_BATCH], rows[need > SMALL_BATCH]):
+        humans = np.flatnonzero(human)
+        if humans.size:
+            g, cls, normal, idea_key = streams.human_ideas(keys[humans], week, count[humans])
+            busy = (g >= 1) | stale_rows[humans]
+            part = humans[busy]
             if part.size:
-                new = self._candidates(rng, quality, g[part], noise[part],
+                h = np.where(lineage[0][part] >= 0, heritability, 0.0)
+                est, flat, row, z, q = few_ideas(
+                    g[busy], cls, normal[0], normal[1], normal[2], quality.p_bold,
+                    quality.mu_bold, quality.sd_bold, quality.mu_ord, quality.sd_ord,
+                    noise[part], h, lineage[1][part], lineage[2][part], bias,
+                    float(np.sqrt(1.0 - bias**2)))
+                self._merge(part, {"est": est, "flat": flat, "row": row, "z": z, "q": q,
+                                   "block": np.ones(flat.size), "parent": lineage[0][part],
+                                   "key": idea_key}, scale, float(week))
+        ai = np.flatnonzero(~human)
+        if ai.size:
+            c = count[ai]
+            g = np.where(c < 1e6, rng.poisson(np.minimum(c, 1e6)), np.round(c))
+            part = ai[(g >= 1.0) | stale_rows[ai]]
+            if part.size:
+                g = g[(g >= 1.0) | stale_rows[ai]]
+                new = self._candidates(rng, quality, g, noise[part],
                                        tuple(x[part] for x in lineage), heritability, bias,
                                        np.maximum(block[part], 1.0))
                 self._merge(part, new, scale, float(week))
 
     def _candidates(self, rng, quality, g, noise, lineage, heritability, bias, block):
-        """New backlog entries for some rows: the top of each class's ideas, with their truths.
+        """New backlog entries for AI rows: the top of each class's ideas, with their truths.
 
         Bigger changes have bigger scale-dependent effects: an idea's quirk is as wide as its
         class, so within a class its small-scale effect correlates rho with z. Intuition is formed
@@ -166,11 +197,6 @@ class IdeaBacklog:
         """
         parent, parent_u, q_parent = lineage
         h = np.where(parent >= 0, heritability, 0.0)[:, None]
-        if np.all(block == 1.0) and g.max() <= SMALL_BATCH:
-            est, flat, row, z, q = draw_few(rng, quality, g, noise, h[:, 0], parent_u, q_parent,
-                                            bias)
-            return {"est": est, "flat": flat, "row": row, "z": z, "q": q,
-                    "block": np.ones(flat.size), "parent": parent}
         keep = np.sqrt(1.0 - h**2)
         g_bold = bold_count(rng, g, quality.p_bold)
         parts = []
@@ -197,7 +223,9 @@ class IdeaBacklog:
         fresh = sd * (bias * appeal + np.sqrt(1.0 - bias**2) * rng.standard_normal(flat.size))
         return {"est": est, "flat": flat, "row": row, "z": z,
                 "q": h[row, 0] * q_parent[row] + keep[row, 0] * fresh,
-                "block": size, "parent": parent}
+                "block": size, "parent": parent,
+                "key": rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max,
+                                    size=flat.size, endpoint=True)}
 
     def _merge(self, rows: np.ndarray, new: dict[str, np.ndarray], scale: float,
                born: float) -> None:
@@ -206,8 +234,9 @@ class IdeaBacklog:
         if not est.shape[0]:
             return
         self._reserve(new["flat"].size)
-        pool = tuple(self._pool[f] for f in ("z", "q", "block", "parent", "scale", "born"))
-        fields = (new["z"], new["q"], new["block"], new["row"], new["parent"], scale, born)
+        pool = tuple(self._pool[f] for f in ("z", "q", "block", "parent", "scale", "born", "key"))
+        fields = (new["z"], new["q"], new["block"], new["row"], new["parent"], scale, born,
+                  new["key"])
         shelf_of = self._shelf[rows]
         for w, shelf in self._shelves.items():
             pick = (np.flatnonzero(shelf_of == w) if len(self._shelves) > 1
@@ -267,32 +296,55 @@ class IdeaBacklog:
         self._births = [(b, int(np.searchsorted(keep, first)) + 1) for b, first in self._births]
         self._top = 1 + keep.size
 
-    def take(self, wanted: np.ndarray, min_estimate: np.ndarray) -> dict[str, np.ndarray]:
-        """Remove and return each row's best ideas: up to ``wanted``, only those worth testing.
+    def peek(self, count: np.ndarray, min_estimate: np.ndarray) -> dict[str, np.ndarray]:
+        """Each row's best ideas worth testing, up to ``count``, left in the backlog.
 
         Returns:
-            Arrays ``row``, ``est``, ``z``, ``q``, ``scale``, ``parent``, ``block``, one entry per
-            backlog entry taken, by row and best first within a row.
+            Arrays ``row``, ``est``, ``z``, ``q``, ``scale``, ``parent``, ``block``, ``key`` and
+            ``slot`` (where the idea sits, for :meth:`remove`), one entry per idea, by row and
+            best first within a row.
 
         """
-        rows, est, ids = [], [], []
-        wanted = np.asarray(wanted, dtype=np.int64)
+        count = np.asarray(count, dtype=np.int64)
         min_estimate = np.asarray(min_estimate, dtype=np.float64)
+        parts = []
+        for width, shelf in self._shelves.items():
+            if shelf.rows.size:
+                row, local, col, est, ids = peek_best(shelf.est, shelf.ids, shelf.head,
+                                                      shelf.rows, count, min_estimate)
+                parts.append((row, est, ids, np.full(row.size, width), local, col))
+        if not parts:
+            empty = np.empty(0, dtype=np.int64)
+            parts = [(empty, np.empty(0), empty, empty, empty, empty)]
+        row, est, ids, width, local, col = (np.concatenate(x) for x in zip(*parts, strict=True))
+        if len(parts) > 1:
+            order = np.argsort(row, kind="stable")
+            row, est, ids, width, local, col = (x[order] for x in (row, est, ids, width, local,
+                                                                   col))
+        out = {"row": row, "est": est, "slot": np.stack([width, local, col])}
+        out.update({f: self._pool[f][ids] for f in ("z", "q", "scale", "parent", "block", "key")})
+        return out
+
+    def remove(self, slot: np.ndarray) -> None:
+        """Take the ideas at ``slot`` (from :meth:`peek`) out of their backlogs."""
+        width, local, col = slot
+        for w in np.unique(width).tolist():
+            shelf = self._shelves[w]
+            mine = width == w
+            remove_entries(shelf.est, shelf.ids, shelf.head, local[mine], col[mine])
+
+    def take(self, wanted: np.ndarray, min_estimate: np.ndarray) -> dict[str, np.ndarray]:
+        """Remove and return each row's best ideas: up to ``wanted``, only those worth testing."""
+        got = self.peek(wanted, min_estimate)
+        self.remove(got.pop("slot"))
+        return got
+
+    def best(self) -> np.ndarray:
+        """Each row's best estimate (``EMPTY`` for an empty backlog)."""
+        out = np.full(self.capacity.size, EMPTY)
         for shelf in self._shelves.values():
             if shelf.rows.size:
-                r, e, i = take_best(shelf.est, shelf.ids, shelf.head, shelf.rows, wanted,
-                                    min_estimate)
-                rows.append(r)
-                est.append(e)
-                ids.append(i)
-        if len(rows) > 1:
-            order = np.argsort(np.concatenate(rows), kind="stable")
-            rows, est, ids = ([np.concatenate(x)[order]] for x in (rows, est, ids))
-        if not rows:
-            rows, est, ids = [np.empty(0, dtype=np.int64)], [np.empty(0)], [np.empty(0, np.int64)]
-        got = ids[0]
-        out = {"row": rows[0], "est": est[0]}
-        out.update({f: self._pool[f][got] for f in ("z", "q", "scale", "parent", "block")})
+                out[shelf.rows] = shelf.est.max(axis=1)
         return out
 
     def size(self) -> np.ndarray:
@@ -324,7 +376,7 @@ class IdeaBacklog:
     def _field(self, name: str) -> np.ndarray:
         rows, cols, ids = self._held()
         fill = {"est": EMPTY, "parent": -1}.get(name, 0.0)
-        dtype = np.int64 if name == "parent" else np.float64
+        dtype = np.int64 if name in self.INTEGER else np.float64
         out = np.full((self.capacity.size, self.width), fill, dtype=dtype)
         if name == "est":
             for shelf in self._shelves.values():

@@ -121,14 +121,21 @@ class IdeaLineage:
             for i in ids[ids < self._drawn].tolist():
                 nodes[i]["shipped"] = run
 
-    def parents(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray,
-                                                                  np.ndarray]:
-        """Choose what each of ``n`` researchers varies this week.
+    def parents(self, pick_u: np.ndarray, use_u: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                       np.ndarray]:
+        """Choose what each researcher varies this week, from two uniform draws each.
+
+        Args:
+            pick_u: Per researcher, the uniform that picks its parent (inverse of the softmax's
+                distribution over the recent merged ideas, so a small change in beliefs moves
+                the pick a little).
+            use_u: Per researcher, the uniform that decides whether it builds on a merged idea.
 
         Returns:
             Parent id (-1 for a fresh idea), the parent's standardised effect, its quirk.
 
         """
+        n = pick_u.size
         parent = np.full(n, -1, dtype=np.int64)
         effect = np.zeros(n)
         quirk = np.zeros(n)
@@ -136,26 +143,12 @@ class IdeaLineage:
             return parent, effect, quirk
         lo = max(0, self._n - self.window)
         belief = self._store["believed"][lo:self._n]
-        w = np.exp((belief - belief.max()) / (GREED * self.quality.sd))
-        pick = lo + _weighted_choice(rng, w / w.sum(), n)
-        use = rng.random(n) < self.build
+        cdf = np.exp((belief - belief.max()) / (GREED * self.quality.sd)).cumsum()
+        pick = lo + np.minimum(cdf.searchsorted(pick_u * cdf[-1], side="right"), cdf.size - 1)
+        use = use_u < self.build
         parent[use] = pick[use]
         z, q = self._store["z"], self._store["q"]
         zscore = np.clip((z[pick] - self.quality.mean) / self.quality.sd, -ZCLIP, ZCLIP)
         effect[use] = zscore[use]
         quirk[use] = q[pick[use]]
         return parent, effect, quirk
-
-
-def _weighted_choice(rng: np.random.Generator, p: np.ndarray, n: int) -> np.ndarray:
-    """``rng.choice(p.size, size=n, p=p)`` without its checks of ``p``: the same draws.
-
-    numpy's ``Generator.choice`` with replacement samples exactly so (``cdf = p.cumsum(); cdf
-    /= cdf[-1]; cdf.searchsorted(rng.random(n), side="right")``) after checking ``p``; ``p`` here
-    is a softmax, so the checks are only its cost. Anything odd goes to numpy's, which raises.
-    """
-    cdf = p.cumsum()
-    if not (np.isfinite(cdf[-1]) and cdf[-1] > 0):
-        return rng.choice(p.size, size=n, p=p)
-    cdf /= cdf[-1]
-    return cdf.searchsorted(rng.random(n), side="right")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model import metrics
+from model import metrics, streams
 from model.compute import ComputeBudget
 from model.frontier import FrontierRun
 from model.lineage import IdeaLineage
@@ -32,8 +32,10 @@ class TakeoffModel(mesa.Model):
         rng: Seed or generator; ``settings.run.seed`` when None.
         twin: Step a humans-only twin alongside, for the speedup (ignored when AI is off).
         lineage_graph: Keep the idea lineage as a networkx DiGraph.
-        follow: Internal: the model whose compute split a twin copies (a twin keeps no
-            DataCollector: the lab records ``twin_research_speed``).
+        follow: Internal: the lab this model is the humans-only twin of. A twin is the same
+            lab (the same researchers, drawing from the same streams, so its history up to
+            week 0 is the lab's to the bit) whose AI researchers never run; it copies the lab's
+            compute split and keeps no DataCollector (the lab records ``twin_research_speed``).
 
     """
 
@@ -43,25 +45,30 @@ class TakeoffModel(mesa.Model):
         seed = settings.run.seed if rng is None else rng
         super().__init__(rng=seed)
         self.settings = settings
+        self.ai_active = settings.ai.enabled and follow is None  # a twin's AI never runs
+        self.ai_running = False
         self.week = 0
         self.ln_s = 0.0  # true software efficiency, log, relative to week 0
         self.ln_proxy = 0.0  # what small-scale results claim
         self.capability = 0.0  # OOMs of effective compute of the latest frontier model
         self.exploded = False
         self.explosion_week: int | None = None
+        self.stop: str | None = None  # why the run ended: "horizon" or "cap"
+        self.in_history = False  # in the burn-in
         self.epoch_draws = 0.0  # ideas drawn since the last frontier run (stepping on toes)
         rungs = len(settings.experiments.scales)
-        self.counts = {k: 0.0 for k in ("generated", "started", "promoted", "merged", "shipped",
-                                        "shipped_harmful", "shipped_helpful", "duplicated",
-                                        "abandoned",
-                                        "experiment_compute")}
+        self.counts = {k: 0.0 for k in ("generated", "started", "promoted", "merged",
+                                        "shipped", "shipped_harmful", "shipped_helpful",
+                                        "duplicated", "experiment_compute")}
         self.counts["tested"] = np.zeros(rungs)
+        self.counts["dropped"] = np.zeros(rungs)
         self.cycle_log: list[tuple[float, float]] = []
         self.ln_s_history = [0.0]
         # Settings read every week, looked up once.
         i = settings.ideas
         self._horizon, self._interval = settings.run.weeks, settings.frontier.interval_weeks
         self._window = settings.metrics.speed_window_weeks
+        self._queue_weeks = settings.experiments.queue_weeks
         self._ideas = (i.per_week, i.effect_scale, i.phi, i.heritability, i.small_scale_bias,
                        i.shelf_life_weeks)
 
@@ -73,9 +80,9 @@ class TakeoffModel(mesa.Model):
         self.scheduler = ExperimentScheduler(self)
         self.lineage = IdeaLineage(self, graph=lineage_graph)
         self.frontier = FrontierRun(self)
-        self.twin = (TakeoffModel(settings.humans_only(), rng=seed, twin=False,
-                                  lineage_graph=False, follow=self)
-                     if twin and settings.ai.enabled else None)
+        self.twin = (TakeoffModel(settings, rng=seed, twin=False, lineage_graph=False,
+                                  follow=self)
+                     if twin and self.ai_active else None)
         self.research_speed = 0.0
         self.speedup = 1.0
         self.burn_in(settings.run.burn_in_weeks)
@@ -96,17 +103,21 @@ class TakeoffModel(mesa.Model):
         self.speedup = metrics.speedup(self)
         if self.datacollector is not None:
             self.datacollector.collect(self)
-        if self.exploded or self.week >= self._horizon:
+        if self.stop is None and self.week >= self._horizon:
+            self.stop = "horizon"
+        if self.stop is not None:
             self.running = False
 
     def research_week(self, history: bool = False) -> None:
         """The research cycle of ``self.week``; in the lab's ``history`` no AI researchers run."""
         wf = self.workforce
         self.compute.advance(self.week)  # compute grows; the lab splits it
-        ai_compute = 0.0 if history else self.frontier.ai_compute
-        # Ideas the budget could carry up the whole ladder within a frontier interval.
-        affordable = (self._interval * self.compute.experiments
-                      / self.scheduler.prices().sum())
+        self.ai_running = self.ai_active and not history
+        ai_compute = self.frontier.ai_compute if self.ai_running else 0.0
+        # Ideas each AI cohort's share of the budget could start on within the queue time a
+        # researcher accepts (experiments.queue_weeks).
+        affordable = (self._queue_weeks * self.compute.experiments / self.scheduler.prices()[0]
+                      * self.scheduler.entitlement()[wf.kind != 0])
         wf.update(self.week, ai_compute, self.ln_s, self.capability, affordable)
         self.think()  # ideas are cheap: backlogs fill
         self.cycle.open()  # taste picks what to test
@@ -114,6 +125,7 @@ class TakeoffModel(mesa.Model):
         self.scheduler.allocate()  # everyone competes for experiment compute
         leftover = self.scheduler.advance()  # experiments run
         self.cycle.work(leftover)  # results that came in early are read this week
+        self.cycle.engineer()  # time left over makes waiting experiments cheaper
         self.cycle.sweep()
         self.frontier.advance(self.week)  # training accumulates; a due run ships the recipe
 
@@ -122,15 +134,19 @@ class TakeoffModel(mesa.Model):
 
         Pipelines fill and the idea lineage forms as in a lab that has been running for a while;
         then software efficiency, the proxy, capability and every counter restart from their
-        week-0 values, and ideas in hand are rescaled to week-0 difficulty. Taste learning is off,
-        so ``humans.taste_noise`` is still the week-0 median.
+        week-0 values, and ideas in hand are rescaled to week-0 difficulty. Experiments cost
+        what they cost at week 0 throughout (software progress in the history does not make them
+        cheaper), so the history runs at the week-0 lab's pace. Taste learning is off, so
+        ``humans.taste_noise`` is still the week-0 median.
         """
         if weeks <= 0:
             return
         learning, self.frontier.learning = self.frontier.learning, 0.0
+        self.in_history = True
         for week in range(-weeks + 1, 1):
             self.week = week
             self.research_week(history=True)
+        self.in_history = False
         self.frontier.learning = learning
         # Ideas born during the history were as hard as S then made them; week 0 is the unit.
         rescale = np.exp(-(self.settings.ideas.phi - 1.0) * self.ln_s)
@@ -139,7 +155,7 @@ class TakeoffModel(mesa.Model):
         self.frontier.restart(rescale)
         self.week = 0
         self.ln_s = self.ln_proxy = self.capability = 0.0
-        self.exploded, self.explosion_week = False, None
+        self.exploded, self.explosion_week, self.stop = False, None, None
         self.compute.advance(0)
         self.compute.forget()
         for key in self.counts:
@@ -152,20 +168,26 @@ class TakeoffModel(mesa.Model):
         """Every researcher thinks of new ideas, mostly variations on merged ones."""
         wf = self.workforce
         per_week, effect_scale, phi, heritability, bias, shelf_life = self._ideas
-        n = len(wf.kind)
-        lineage = self.lineage.parents(self.rng, n)
+        human = wf.kind == 0
+        # Humans draw from their own streams (the twin draws the same); AI from the generator.
+        pick_u, use_u = np.empty(len(human)), np.empty(len(human))
+        keys = wf.key[human]
+        pick_u[human] = streams.week_uniforms(keys, self.week, streams.PARENT, 0)
+        use_u[human] = streams.week_uniforms(keys, self.week, streams.PARENT, 1)
+        n_ai = int(np.count_nonzero(~human))
+        pick_u[~human], use_u[~human] = self.rng.random(n_ai), self.rng.random(n_ai)
+        lineage = self.lineage.parents(pick_u, use_u)
         count = per_week * wf.copies * wf.speed
         scale = effect_scale * np.exp((phi - 1.0) * self.ln_s)
         wf.backlog.generate(self.rng, self.cycle.quality, count, wf.noise * self.cycle.sd,
-                            lineage, heritability, scale, bias, self.week, shelf_life, wf.weight)
+                            lineage, heritability, scale, bias, self.week, shelf_life, wf.weight,
+                            human, wf.key)
         self.counts["generated"] += float(count.sum())
 
     def explode(self, week: int) -> None:
-        """Record an explosion; the run stops at the end of this week."""
+        """Record an explosion (the run goes on, to the cap or the horizon)."""
         self.exploded = True
         self.explosion_week = week
-        if self.twin is not None:
-            self.twin.running = False
 
     def run(self) -> dict:
         """Step to the horizon (or the explosion) and return the run's summary."""

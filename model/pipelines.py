@@ -18,14 +18,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import streams
 from model.duplication import distinct_shares
 from model.ideas import IdeaQuality
-from model.kernels import abandon_stale, read_results, spend_time, work_rates
+from model.kernels import (
+    bars,
+    engineer,
+    first_beliefs,
+    means,
+    read_results,
+    review,
+    spend_time,
+    work_rates,
+)
 
 IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
-INT_FIELDS = ("owner", "parent", "rung", "state", "idea")
-FLOAT_FIELDS = ("weight", "distinct", "z", "q", "scale", "work_left", "run_left", "mean", "var",
-                "obs", "submitted", "draw")
+INT_FIELDS = ("owner", "parent", "rung", "state", "idea", "key")
+BELIEF = ("pb", "mb", "vb", "mo", "vo")  # bold chance; mean and variance if bold, if ordinary
+FLOAT_FIELDS = ("weight", "distinct", "z", "q", "scale", "work_left", "run_left", *BELIEF,
+                "mean", "obs", "submitted", "draw", "nominal", "effort")
 
 
 class PipelineTable:
@@ -34,7 +45,7 @@ class PipelineTable:
     Each field is a 1-D array (``table.weight``), a view of one row of two preallocated blocks
     (integer and float fields), so adding and dropping rows moves every field at once. A field
     read before ``append`` or ``keep`` does not follow them: read fields afresh. Rows of ideas
-    that finished (dropped, merged or abandoned) have ``state`` -1 until the table drops them.
+    that finished (dropped or merged) have ``state`` -1 until the table drops them.
     """
 
     def __init__(self):
@@ -92,6 +103,11 @@ class PipelineTable:
         self._n = k
         self._refresh()
 
+    def beliefs(self) -> np.ndarray:
+        """The belief fields of every row as one (5, rows) view, for kernels to update."""
+        first = FLOAT_FIELDS.index("pb")
+        return self._float[first:first + len(BELIEF), :self._n]
+
     def take(self, index: np.ndarray) -> dict[str, np.ndarray]:
         """Copy of the given rows as a dict of arrays."""
         index = np.flatnonzero(index) if index.dtype == bool else index
@@ -118,50 +134,91 @@ class ResearchCycle:
         s = model.settings
         e = s.experiments
         self.model = model
-        self.quality = IdeaQuality.from_settings(s)
-        self.sd = self.quality.sd
-        self.prior_mean, self.prior_var = self.quality.mean, self.quality.var
+        self.quality = q = IdeaQuality.from_settings(s)
+        self.sd = q.sd
+        # What every researcher knows of ideas before looking at one: the two classes.
+        self.prior = (q.p_bold, q.mu_bold, q.sd_bold**2, q.mu_ord, q.sd_ord**2)
+        self.class_var = np.array([q.sd_bold**2, q.sd_ord**2])
         self.scales = np.array(e.scales)
         self.rungs = len(self.scales)
-        self.rho = np.exp(-np.log10(1.0 / self.scales) / e.transfer_decades)
+        # (Kept above 1e-6: a result that tells nothing still has to be divided by.)
+        self.rho = np.maximum(np.exp(-np.log10(1.0 / self.scales) / e.transfer_decades), 1e-6)
+        self.results_mode = e.results
+        if self.results_mode == "perfect":  # the ablation: a result shows the frontier effect
+            self.rho = np.ones(self.rungs)
         self.implement = np.array(e.implement_weeks)
         self.interpret = np.array(e.interpret_weeks)
-        self.run_noise = e.noise
-        self._sd2, self._run_noise2 = self.sd**2, self.run_noise**2
-        self.reading_noise = e.reading_noise
+        perfect = self.results_mode == "perfect"
+        self.run_noise = 0.0 if perfect else e.noise
+        self._run_noise2 = self.run_noise**2
+        self.reading_noise = 0.0 if perfect else e.reading_noise
+        self.review_weight = s.humans.review_weight
+        self.shortlist = s.humans.shortlist
+        self.bias = s.ideas.small_scale_bias
         self.threshold = s.ideas.promote_threshold
-        self.shelf_life = s.ideas.shelf_life_weeks
+        self.queue_weeks = e.queue_weeks
         self.dup_pool = s.ideas.duplication_pool
         self.dup_exponent = s.ideas.duplication_exponent
         self.pipes = PipelineTable()
         self.next_idea = 0
+        self.used = np.zeros(0)  # copy-weeks each researcher spent this week
 
     # --- choosing what to test ----------------------------------------------------------------
     def open(self) -> None:
-        """Researchers with free slots start their best backlog ideas worth testing."""
+        """Researchers with free slots start their best backlog ideas worth testing.
+
+        A human talks its best few ideas over with its collaborators before choosing:
+        ``humans.shortlist`` candidates for each idea it will start. Their estimates join its
+        own (``kernels.review``) and it starts the shortlisted ideas the talk leaves best, if
+        they still clear the bar; the others stay in its backlog. An AI cohort starts its best.
+        """
         m, wf, pipes = self.model, self.model.workforce, self.pipes
         n_rows = len(wf.kind)
         in_flight = np.bincount(pipes.owner[pipes.state >= 0], minlength=n_rows)
-        wanted = np.maximum(wf.rows_cap - in_flight, 0)
-        noise = wf.noise * self.sd
-        # Test only ideas whose posterior mean clears the bar: "ruthless prioritization" [07:07].
-        gain = self.prior_var / (self.prior_var + noise**2)
-        min_est = self.prior_mean + (self.threshold - self.prior_mean) / gain
-        got = wf.backlog.take(wanted, min_est)
-        n = len(got["row"])
-        if n == 0:
+        # Free slots, but no new idea while what waits for compute would take long to run.
+        patient = m.scheduler.waits() < self.queue_weeks
+        wanted = np.where(patient, np.maximum(wf.rows_cap - in_flight, 0), 0)
+        if not wanted.any():
             return
-        order = m.rng.permutation(n)
-        got = {k: v[order] for k, v in got.items()}
+        noise = wf.noise * self.sd
+        human_row = wf.kind == 0
+        # Test only ideas whose belief clears the bar: "ruthless prioritization" [07:07].
+        got = wf.backlog.peek(np.where(human_row, wanted * self.shortlist, wanted),
+                              bars(noise, self.threshold, *self.prior))
         owner = got["row"]
+        if owner.size == 0:
+            return
+        belief = first_beliefs(got["est"], noise[owner], *self.prior)
+        human = np.flatnonzero(human_row[owner])
+        if human.size:
+            indptr, neighbours = wf.neighbours()
+            talked = belief[:, human]
+            review(owner[human], got["z"][human], got["est"][human], got["key"][human], noise,
+                   indptr, neighbours, wf.key, self.review_weight, self.bias, talked,
+                   streams.REVIEW)
+            belief[:, human] = talked
+        mean = belief[0] * belief[1] + (1.0 - belief[0]) * belief[3]
+        # Each row's best candidates by belief, as many as it has room for.
+        order = np.lexsort((-mean, owner))
+        first = np.searchsorted(owner[order], owner[order], side="left")
+        rank = np.empty(owner.size, dtype=np.int64)
+        rank[order] = np.arange(owner.size) - first
+        chosen = np.flatnonzero((rank < wanted[owner]) & (mean >= self.threshold))
+        if chosen.size == 0:
+            return
+        wf.backlog.remove(got["slot"][:, chosen])
+        # New requests join the queue in an order set by their ideas' keys: random, and the
+        # same for the same ideas in the lab and its twin.
+        chosen = chosen[np.argsort(got["key"][chosen], kind="stable")]
+        got = {k: v[chosen] for k, v in got.items() if k != "slot"}
+        belief, mean = belief[:, chosen], mean[chosen]
+        n = chosen.size
         weight = got["block"]
-        g = gain[owner]
         self.pipes.append(
-            owner=owner, parent=got["parent"], state=IMPLEMENT,
+            owner=got["row"], parent=got["parent"], state=IMPLEMENT, key=got["key"],
             idea=np.arange(self.next_idea, self.next_idea + n), weight=weight, distinct=1.0,
             z=got["z"], q=got["q"], scale=got["scale"], work_left=self.implement[0],
-            mean=self.prior_mean + g * (got["est"] - self.prior_mean),
-            var=self.prior_var * (1.0 - g), submitted=float(m.week))
+            mean=mean, submitted=float(m.week), **dict(zip(BELIEF, belief, strict=True)))
         self.next_idea += n
         m.counts["started"] += float(weight.sum())
 
@@ -176,16 +233,22 @@ class ResearchCycle:
         wf, p = self.model.workforce, self.pipes
         # A researcher splits its time over the ideas it is working on; a cohort gives each idea
         # at most one copy's time.
-        interpreting, implementing = work_rates(
+        # What each researcher could start instead: the bar a result must not fall below.
+        self.bar = means(wf.backlog.best(), wf.noise * self.sd, *self.prior)
+        interpreting, implementing, attention = work_rates(
             p.state, p.owner, p.weight, wf.speed, wf.copies, wf.interpret_boost,
             wf.implement_boost, INTERPRET, IMPLEMENT)
+        if self.used.size != wf.speed.size:
+            self.used = np.zeros(wf.speed.size)
         budget = budget.copy()
-        self._spend(INTERPRET, budget, interpreting)
-        self._spend(IMPLEMENT, budget, implementing)
+        self._spend(INTERPRET, budget, interpreting, attention)
+        self._spend(IMPLEMENT, budget, implementing, attention)
 
-    def _spend(self, state: int, budget: np.ndarray, rate_by_owner: np.ndarray) -> None:
+    def _spend(self, state: int, budget: np.ndarray, rate_by_owner: np.ndarray,
+               attention: np.ndarray) -> None:
         p = self.pipes
-        fin = spend_time(p.state, p.owner, p.work_left, budget, rate_by_owner, state)
+        fin = spend_time(p.state, p.owner, p.work_left, budget, rate_by_owner, state, attention,
+                         self.used)
         if fin.size == 0:
             return
         if state == IMPLEMENT:
@@ -194,18 +257,32 @@ class ResearchCycle:
         else:
             self._decide(fin, budget)
 
+    def engineer(self) -> None:
+        """Researchers spend the week's time left over on their waiting requests.
+
+        Time not spent implementing or interpreting goes into the experiments waiting for
+        compute (mechanism 11: labour buys research with less compute); copilots multiply it as
+        they multiply setting up. With ``experiments.labour_substitution`` 0 it buys nothing.
+        """
+        wf, p = self.model.workforce, self.pipes
+        if self.model.scheduler.substitution > 0.0 and len(p):
+            spare = np.maximum(wf.copies - self.used, 0.0) * wf.speed * wf.implement_boost
+            engineer(p.state, p.owner, p.weight, p.effort, spare, QUEUED)
+        self.used = np.zeros(wf.speed.size)
+
     def _decide(self, idx: np.ndarray, budget: np.ndarray) -> None:
         """Read results, update beliefs, and promote, drop or merge (``kernels.read_results``)."""
         m, wf, p = self.model, self.model.workforce, self.pipes
         if idx.size == 0:
             return
-        normal = m.rng.standard_normal(idx.size)
+        normal = streams.idea_normals(p.key[idx], streams.READ, p.rung[idx])
         w = p.weight[idx]
         m.cycle_log.append((float(np.sum(w * (m.week + 1 - p.submitted[idx]))), float(w.sum())))
         promote, merge = read_results(
-            idx, normal, p.rung, p.owner, p.obs, p.mean, p.var, p.weight, p.state, p.work_left,
-            budget, wf.skill, self.rho, self.implement, self._sd2, self._run_noise2,
-            self.reading_noise, self.threshold, m.counts["tested"], IMPLEMENT)
+            idx, normal, p.rung, p.owner, p.obs, p.beliefs(), p.mean, p.weight, p.state,
+            p.work_left, budget, wf.skill, self.rho, self.implement, self.class_var,
+            self._run_noise2, self.reading_noise, self.threshold, self.bar, m.counts["tested"],
+            m.counts["dropped"], IMPLEMENT)
         m.counts["promoted"] += float(p.weight[promote].sum())
         if merge.size:
             self._settle_duplicates(merge)
@@ -223,31 +300,39 @@ class ResearchCycle:
         w = p.weight[idx]
         share = distinct_shares(m.epoch_draws, w, self.dup_pool, self.dup_exponent)
         m.epoch_draws += float(w.sum())
-        p.distinct[idx] = np.where(w <= 1.0, m.rng.random(idx.size) < share, share)
+        u = streams.idea_uniforms(p.key[idx], streams.DUPLICATE, np.zeros(idx.size, np.int64))
+        p.distinct[idx] = np.where(w <= 1.0, u < share, share)
 
     # --- experiments finishing ----------------------------------------------------------------
     def results(self, idx: np.ndarray) -> None:
-        """Experiments that finished: record what they show at their scale."""
-        p = self.pipes
-        rho = self.rho[p.rung[idx]]
-        p.obs[idx] = (rho * p.z[idx] + np.sqrt(1 - rho**2) * p.q[idx]
-                      + self.run_noise * self.model.rng.standard_normal(idx.size))
-        p.state[idx] = INTERPRET
-        p.work_left[idx] = self.interpret[p.rung[idx]]
+        """Experiments that finished: record what they show at their scale.
 
-    def sweep(self) -> None:
-        """Forget finished rows (dropped or merged) and abandon requests that waited too long.
-
-        An idea that has waited for compute past its shelf life is about a recipe the lab has
-        moved on from; its researcher gives up on it and frees the slot for a better one.
+        ``experiments.results`` is an ablation: ``uninformative`` results show an effect drawn
+        afresh from the idea's class instead of its own (researchers read them as usual), and
+        ``perfect`` ones show the frontier effect itself.
         """
         p = self.pipes
-        stale, dead = abandon_stale(p.state, p.submitted, self.model.week, self.shelf_life,
-                                    QUEUED)
-        if stale.size:
-            self.model.counts["abandoned"] += float(p.weight[stale].sum())
-        # Finished rows are dropped once they are a quarter of the table: moving every field of
-        # every row each week cost more than the rest of the week in a lab of 10,000. Until
-        # then they sit inert (state -1), and no phase reads a row by its position alone.
-        if 4 * dead > len(p):
+        rung = p.rung[idx]
+        rho = self.rho[rung]
+        z = p.z[idx]
+        if self.results_mode == "perfect":
+            p.obs[idx] = z
+        else:
+            if self.results_mode == "uninformative":
+                z = self.quality.mean + self.sd * streams.idea_normals(p.key[idx], streams.FAKE,
+                                                                       rung)
+            noise = streams.idea_normals(p.key[idx], streams.RUN, rung)
+            p.obs[idx] = rho * z + np.sqrt(1 - rho**2) * p.q[idx] + self.run_noise * noise
+        p.state[idx] = INTERPRET
+        p.work_left[idx] = self.interpret[rung]
+
+    def sweep(self) -> None:
+        """Forget finished rows (dropped or merged).
+
+        Finished rows are dropped once they are a quarter of the table: moving every field of
+        every row each week cost more than the rest of the week in a lab of 10,000. Until then
+        they sit inert (state -1), and no phase reads a row by its position alone.
+        """
+        p = self.pipes
+        if 4 * int(np.count_nonzero(p.state < 0)) > len(p):
             p.keep(p.state >= 0)

@@ -20,6 +20,7 @@ import numpy as np
 from mesa.discrete_space import Cell, Network
 
 from agents.researchers import AICopilot, AIResearcher, HumanResearcher
+from model import streams
 from model.ideas import IdeaBacklog
 
 HUMAN, AI = 0, 1
@@ -38,6 +39,8 @@ class Workforce:
         implement_boost, interpret_boost: Copilot speed-ups of a human's two kinds of work.
         rows_cap: Pipelines a row may hold; weight: ideas each of its pipelines stands for.
         merged, shipped: Ideas credited to each row.
+        key: Each human's random stream (``model.streams``), from its identity (the h-th human
+            hired), so a human draws the same numbers in the lab and its twin; 0 for AI rows.
         backlog: Each row's backlog of untested ideas.
 
     """
@@ -51,6 +54,10 @@ class Workforce:
                      "interpret_boost", "weight", "merged", "shipped"):
             setattr(self, name, np.empty(0))
         self.rows_cap = np.empty(0, dtype=np.int64)
+        self.key = np.empty(0, dtype=np.uint64)
+        seed = s.run.seed
+        self._human_base = streams.base_key(seed, streams.HUMANS)
+        self._seed = seed
         width = max(s.ideas.backlog, 2 * s.ai.max_pipelines if s.ai.enabled else 0)
         self.backlog = IdeaBacklog(width)
         self.agents: list = []
@@ -61,6 +68,7 @@ class Workforce:
         a, h = s.ai, s.humans
         self.taste_noise, self.taste_spread = h.taste_noise, h.taste_spread
         self._hiring, self._pipelines = h.hiring_per_year, h.pipelines
+        self._setup_taste = a.setup_taste
         self._ai = (a.taste, a.taste_per_oom, a.speed, a.speed_per_oom, a.copy_cost,
                     a.autonomy_taste, a.max_pipelines)
         self.ai_copies = self.copilot_copies = self.autonomy = 0.0
@@ -78,7 +86,7 @@ class Workforce:
     def _build_network(self, n: int) -> None:
         h = self.settings.humans
         degree = min(h.network_degree, n - 1)
-        seed = int(self.model.rng.integers(2**31 - 1))
+        seed = int(streams.base_key(self._seed, streams.NETWORK) % np.uint64(2**31 - 1))
         graph = (nx.watts_strogatz_graph(n, degree, h.network_rewire, seed=seed)
                  if degree >= 2 else nx.empty_graph(n))
         self.network = Network(graph, random=self.model.random, layout=None)
@@ -87,13 +95,19 @@ class Workforce:
         self._hire(n, cells=[self.network[i] for i in range(n)])
 
     def _hire(self, n: int, cells: list) -> None:
-        h, rng = self.settings.humans, self.model.rng
-        taste = np.exp(h.taste_spread * rng.standard_normal(n))
-        noise = h.taste_noise / taste
+        h = self.settings.humans
+        first = len(self.human_rows)
+        keys = streams.derive(self._human_base, np.arange(first, first + n))
+        # A human's traits are the first draws of its own stream: hired the same, it is the same.
+        taste, speed, skill = (streams.normals(keys, np.full(n, streams.event(0, streams.TRAITS,
+                                                                              d)))
+                               for d in range(3))
+        noise = h.taste_noise / np.exp(h.taste_spread * taste)
         rows = self._add_rows(HUMAN, n, noise=noise,
                               capacity=np.full(n, self.settings.ideas.backlog))
-        self.speed[rows] = np.exp(h.speed_spread * rng.standard_normal(n))
-        self.skill[rows] = np.exp(h.interpretation_spread * rng.standard_normal(n))
+        self.key[rows] = keys
+        self.speed[rows] = np.exp(h.speed_spread * speed)
+        self.skill[rows] = np.exp(h.interpretation_spread * skill)
         self.human_rows += [int(r) for r in rows]
         self._edges = None
         for row, cell in zip(rows, cells, strict=True):
@@ -112,6 +126,7 @@ class Workforce:
         for name, values in defaults.items():
             setattr(self, name, np.concatenate([getattr(self, name), values]))
         self.rows_cap = np.concatenate([self.rows_cap, np.zeros(n, dtype=np.int64)])
+        self.key = np.concatenate([self.key, np.zeros(n, dtype=np.uint64)])
         self.backlog.add_rows(capacity)
         self._human = self.kind == HUMAN
         self._ai_rows = ~self._human
@@ -131,12 +146,14 @@ class Workforce:
         links = np.concatenate([self._links[:current], np.empty(new)])
         k = min(max(h.network_degree // 2, 1), current)
         cells = []
+        # Who a week's hires link to is drawn from that week's own stream.
+        rng = np.random.default_rng(np.random.SeedSequence(
+            self._seed, spawn_key=(streams.HIRING, week + streams.WEEK_OFFSET)))
         for node in range(current, current + new):
             cell = Cell(node, random=self.model.random)
             self.network.add_cell(cell)
             degree = links[:node]
-            friends = self.model.rng.choice(node, size=k, replace=False,
-                                            p=degree / degree.sum())
+            friends = rng.choice(node, size=k, replace=False, p=degree / degree.sum())
             for f in friends:
                 self.network.add_connection(cell, self.network[int(f)])
             degree[friends] += 1.0
@@ -147,7 +164,7 @@ class Workforce:
 
     # --- each week ------------------------------------------------------------------------
     def update(self, week: int, ai_compute: float, ln_s: float, capability: float,
-               affordable: float = np.inf) -> None:
+               affordable: float | np.ndarray = np.inf) -> None:
         """Size and skill the AI workforce from compute, software efficiency and capability.
 
         Args:
@@ -155,10 +172,10 @@ class Workforce:
             ai_compute: Inference compute running AI researchers (H100e).
             ln_s: Log software efficiency.
             capability: OOMs of effective compute of the latest frontier model.
-            affordable: Ideas the whole experiment budget could carry up the ladder within a
-                frontier interval: AI cohorts keep no more ideas in flight than their share of
-                it, so a compute-starved lab tests its AI's best ideas, not a million mediocre
-                ones it cannot finish.
+            affordable: Per AI cohort, the ideas its share of the experiment budget could start
+                on within the queue time a researcher accepts: a cohort keeps no more ideas in
+                flight than that, so a compute-starved lab tests its AI's best ideas, not a
+                million mediocre ones it cannot finish.
 
         """
         self.hire_to(week)
@@ -179,18 +196,22 @@ class Workforce:
         self.noise[ai] = self.taste_noise / self.ai_taste
         self.speed[ai] = self.ai_speed
         self.skill[ai] = self.ai_taste
-        wanted = min(per_cohort * p, max(affordable / n_ai, 1.0))
-        cap = int(min(max_pipes, np.floor(wanted)))
+        wanted = np.minimum(per_cohort * p, np.maximum(affordable, 1.0))
+        cap = np.minimum(max_pipes, np.floor(wanted)).astype(np.int64)
         self.rows_cap[ai] = cap
-        self.weight[ai] = wanted / cap if cap > 0 else 1.0
-        # Copilots take over setting up experiments. Reading results is the hard part (seed
-        # [04:27-04:50]): they can take over only the share of it their taste reaches, the human
-        # does the rest (Amdahl), so poor-taste copilots help little however many there are.
+        self.weight[ai] = np.where(cap > 0, wanted / np.maximum(cap, 1), 1.0)
+        # Copilots take over the share of each task their capability reaches; the human does the
+        # rest (Amdahl), so copilots that reach little help little however many there are.
+        # Setting up an experiment ("helps you code multiple times faster", podcast
+        # [03:40-03:58]) is within reach of a copilot with ai.setup_taste of its human's taste;
+        # reading results is the hard part [04:27-04:50]: it takes the human's own taste.
         labour = self.copilot_copies * self.ai_speed
-        human_taste = self.taste_noise / self.noise[human]
-        share = np.minimum(1.0, self.ai_taste / human_taste)
-        self.implement_boost[human] = 1.0 + labour
-        self.interpret_boost[human] = 1.0 / ((1.0 - share) + share / (1.0 + labour))
+        if labour > 0.0:
+            ratio = self.ai_taste * self.noise[human] / self.taste_noise
+            setup = np.minimum(1.0, ratio / self._setup_taste)
+            read = np.minimum(1.0, ratio)
+            self.implement_boost[human] = 1.0 / ((1.0 - setup) + setup / (1.0 + labour))
+            self.interpret_boost[human] = 1.0 / ((1.0 - read) + read / (1.0 + labour))
 
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
         """Collaboration links as (row, row) arrays, each link both ways."""
@@ -199,7 +220,17 @@ class Workforce:
             links = _edge_list(self.network.G)
             a, b = rows[links[:, 0]], rows[links[:, 1]]
             self._edges = (np.concatenate([a, b]), np.concatenate([b, a]))
+            order = np.lexsort((self._edges[1], self._edges[0]))
+            src, dst = self._edges[0][order], self._edges[1][order]
+            indptr = np.zeros(len(self.kind) + 1, dtype=np.int64)
+            np.add.at(indptr, src + 1, 1)
+            self._neighbours = (np.cumsum(indptr), dst)
         return self._edges
+
+    def neighbours(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's collaborators, as CSR (``indptr`` over rows, ``neighbours``)."""
+        self.edges()
+        return self._neighbours
 
     @property
     def humans(self) -> int:

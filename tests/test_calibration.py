@@ -1,4 +1,4 @@
-"""The facts the default scenario must reproduce (docs/model.md, calibration table), on several seeds."""
+"""The facts the default scenario must reproduce (docs/model.md, calibration), on several seeds."""
 
 import re
 from pathlib import Path

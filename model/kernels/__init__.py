@@ -15,22 +15,28 @@ from model.kernels.backlog import (
     mark_held,
     merge_backlogs,
     order_statistics,
+    peek_best,
+    remove_entries,
     renumber,
-    take_best,
     uniform_ranks,
 )
+from model.kernels.beliefs import bars, first_beliefs, means
 from model.kernels.queue import (
     fair_starts,
     order_and_walk,
     queue_now,
+    start_partial,
     start_runs,
     tally_queue,
+    top_up,
     walk_queue,
     walkable_requests,
 )
-from model.kernels.research import abandon_stale, read_results, spend_time, work_rates
+from model.kernels.research import engineer, read_results, review, spend_time, work_rates
 
-__all__ = ["abandon_stale", "estimates_and_truths", "fair_starts", "few_ideas", "forget_stale",
-           "mark_held", "merge_backlogs", "order_and_walk", "order_statistics", "queue_now",
-           "read_results", "renumber", "spend_time", "start_runs", "take_best", "tally_queue",
-           "uniform_ranks", "walk_queue", "walkable_requests", "work_rates"]
+__all__ = ["bars", "engineer", "estimates_and_truths", "fair_starts", "few_ideas",
+           "first_beliefs", "forget_stale", "mark_held", "means", "merge_backlogs",
+           "order_and_walk", "order_statistics", "peek_best", "queue_now", "read_results",
+           "remove_entries", "renumber", "review", "spend_time", "start_partial", "start_runs",
+           "tally_queue", "top_up", "uniform_ranks", "walk_queue", "walkable_requests",
+           "work_rates"]

@@ -27,17 +27,17 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first, pool,
             numbered row-major over all m rows.
         pick: Row of ``new_est`` for each of ``local``.
         first: Pool entry of the first new idea kept.
-        pool: The pool's fields z, q, block, parent, scale, born (room reserved): a kept idea's
-            are written at its entry.
-        new: The new ideas' z, q, block and row, each's parent by row, and the scale and birth
-            week of them all.
+        pool: The pool's fields z, q, block, parent, scale, born, key (room reserved): a kept
+            idea's are written at its entry.
+        new: The new ideas' z, q, block and row, each's parent by row, the scale and birth
+            week of them all, and each idea's key.
 
     Returns:
         How many new ideas were kept.
 
     """
-    pool_z, pool_q, pool_block, pool_parent, pool_scale, pool_born = pool
-    new_z, new_q, new_block, new_row, new_parent, scale, born = new
+    pool_z, pool_q, pool_block, pool_parent, pool_scale, pool_born, pool_key = pool
+    new_z, new_q, new_block, new_row, new_parent, scale, born, new_key = new
     m, k = new_est.shape
     width = est.shape[1]
     number = np.empty(m, dtype=np.int64)  # number of the first idea of each new row
@@ -95,6 +95,7 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first, pool,
                 pool_z[at], pool_q[at], pool_block[at] = new_z[j], new_q[j], new_block[j]
                 pool_parent[at] = new_parent[new_row[j]]
                 pool_scale[at], pool_born[at] = scale, born
+                pool_key[at] = new_key[j]
                 n_kept += 1
                 b += 1
             elif c <= last:  # an old idea moved up or fell off
@@ -107,51 +108,66 @@ def merge_backlogs(est, ids, head, local, new_est, pick, first, pool,
 
 
 @njit(cache=True, nogil=True)
-def take_best(est, ids, head, rows, wanted, min_estimate):  # pragma: no cover - compiled
-    """Take each shelf row's best ideas: up to ``wanted``, only those worth testing.
+def peek_best(est, ids, head, rows, count, min_estimate):  # pragma: no cover - compiled
+    """Each shelf row's best ideas worth testing: up to ``count``, left in place.
 
-    A row's candidates are the ``wanted`` slots after its taken head; each idea among them whose
-    estimate clears the row's bar is taken (its slot emptied) and the head moves past it.
+    A row's candidates are its ideas after its taken head, best first, skipping slots emptied
+    since; those whose estimate clears the row's bar are listed, up to the row's count.
 
     Args:
-        est: (rows, width) estimates of a shelf, best first after the head; emptied in place.
+        est: (rows, width) estimates of a shelf, best first after the head; -inf where empty.
         ids: Pool entries aligned with ``est``.
-        head: Taken entries at the front of each row, advanced in place.
+        head: Taken entries at the front of each row.
         rows: The backlog row of each shelf row.
-        wanted: Ideas wanted, per backlog row.
+        count: Ideas wanted, per backlog row.
         min_estimate: Least estimate worth testing, per backlog row.
 
     Returns:
-        Backlog row, estimate and pool entry of each idea taken, by row and best first.
+        Backlog row, shelf row, column, estimate and pool entry of each idea listed, by row and
+        best first within a row.
 
     """
     n, width = est.shape
     size = 0
     for r in range(n):
-        size += min(max(wanted[rows[r]], 0), width)
+        size += min(max(count[rows[r]], 0), width)
     out_row = np.empty(size, dtype=np.int64)
+    out_local = np.empty(size, dtype=np.int64)
+    out_col = np.empty(size, dtype=np.int64)
     out_est = np.empty(size)
     out_id = np.empty(size, dtype=np.int64)
     got = 0
     for r in range(n):
         row = rows[r]
+        want = min(max(count[row], 0), width)
+        if want == 0:
+            continue
         bar = min_estimate[row]
-        h = head[r]
-        taken = 0
-        for j in range(min(max(wanted[row], 0), width)):
-            c = h + j
-            if c >= width:
-                break
+        listed = 0
+        for c in range(head[r], width):
             e = est[r, c]
-            if e >= bar and e > -np.inf:
-                out_row[got] = row
-                out_est[got] = e
-                out_id[got] = ids[r, c]
-                est[r, c] = -np.inf
-                got += 1
-                taken += 1
-        head[r] = h + taken
-    return out_row[:got], out_est[:got], out_id[:got]
+            if e == -np.inf:
+                continue
+            if e < bar or listed == want:
+                break  # best first: nothing after clears the bar either
+            out_row[got], out_local[got], out_col[got] = row, r, c
+            out_est[got], out_id[got] = e, ids[r, c]
+            got += 1
+            listed += 1
+    return out_row[:got], out_local[:got], out_col[:got], out_est[:got], out_id[:got]
+
+
+@njit(cache=True, nogil=True)
+def remove_entries(est, ids, head, local, col):  # pragma: no cover - compiled
+    """Empty the given slots of a shelf (ideas taken); heads move past leading empty slots."""
+    n, width = est.shape
+    for t in range(local.size):
+        est[local[t], col[t]] = -np.inf
+        ids[local[t], col[t]] = 0
+    for t in range(local.size):
+        r = local[t]
+        while head[r] < width and est[r, head[r]] == -np.inf:
+            head[r] += 1
 
 
 @njit(cache=True, nogil=True)

@@ -71,55 +71,51 @@ def fair_starts(queued, owner, submitted, rung, weight, prices, history,
 
 
 @njit(cache=True, nogil=True)
-def walkable_requests(queued, rung, weight, owner, submitted, prices, run_weeks, budget, free,
-                      shares, claim, week, max_wait):  # pragma: no cover - compiled
-    """What each queued request needs, for the requests the walk could grant or stop at.
+def walkable_requests(queued, rung, weight, owner, prices, discount, run_weeks, budget, shares,
+                      claim):  # pragma: no cover - compiled
+    """What each queued request needs from this week's budget.
 
-    A request needs its rung's price spread over its run weeks per idea (``unit``); a group
-    (weight above 1) wants that for all its ideas, a single at most the whole budget. Under
-    fair share (``claim`` above 0) a group runs whole only within its claimant's share of the
-    budget. A group, or a single needing more than half the budget that has waited
-    ``max_wait`` weeks, is an event of the walk. A single needing more than is free is
-    skipped wherever it stands (free compute only falls), so only the others are returned.
+    A request needs its rung's price (cut by the engineering spent on it, ``discount``) spread
+    over its run weeks per idea (``unit``); a group (weight above 1) wants that for all its
+    ideas, a single at most the whole budget. Under a share policy (``claim`` above 0) a group
+    runs whole only within its claimant's share of the budget (``quantum``).
 
     Returns:
-        Position in ``queued``, unit, want, group, quantum and event of each request kept.
+        Unit, want, group and quantum of each request, aligned with ``queued``.
 
     """
     n = queued.size
-    at = np.empty(n, dtype=np.int64)
     unit = np.empty(n)
     want = np.empty(n)
     group = np.empty(n, dtype=np.bool_)
     quantum = np.empty(n)
-    event = np.empty(n, dtype=np.bool_)
-    m = 0
     for t in range(n):
         i = queued[t]
         k = rung[i]
-        u = prices[k] / max(run_weeks[k], 1.0)
+        u = prices[k] * discount[t] / max(run_weeks[k], 1.0)
         g = weight[i] > 1.0
-        w = u * weight[i] if g else min(u, budget)
-        q = budget * shares[owner[i]] / claim if claim > 0 else np.inf
-        ev = g or ((week - submitted[i]) >= max_wait and w > 0.5 * budget)
-        if ((not g or w <= q) and w <= free) or ev:
-            at[m], unit[m], want[m], group[m], quantum[m], event[m] = t, u, w, g, q, ev
-            m += 1
-    return at[:m], unit[:m], want[:m], group[:m], quantum[:m], event[:m]
+        unit[t] = u
+        want[t] = u * weight[i] if g else min(u, budget)
+        group[t] = g
+        quantum[t] = budget * shares[owner[i]] / claim if claim > 0 else np.inf
+    return unit, want, group, quantum
 
 
 @njit(cache=True, nogil=True)
-def walk_queue(unit, want, group, quantum, event, free, rest_min):  # pragma: no cover - compiled
+def walk_queue(unit, want, group, quantum, free, rest_min):  # pragma: no cover - compiled
     """Walk ordered requests, granting what fits and skipping what does not (backfill).
 
     A single request is granted whole if it fits. A group that does not fit whole runs the whole
-    number of its ideas that fit (at most ``max(quantum, unit)`` of compute); an ``event`` single
-    that does not fit reserves the budget: the walk ends there. The walk also ends as soon as
-    nothing left, here or after these requests (the least of which needs ``rest_min``), fits.
+    number of its ideas that fit (at most ``max(quantum, unit)`` of compute). The first request
+    that gets nothing is the head of the line: whatever compute is left when the walk ends is
+    its, so no compute idles while a request waits and no request starves behind smaller ones.
+    The walk ends as soon as nothing left, here or after these requests (the least of which
+    needs ``rest_min``), fits.
 
     Returns:
         Positions granted in walk order, the ideas each runs (0 where granted whole), the compute
-        still free, whether the walk would go on past these requests, and how far it went.
+        still free, whether the walk would go on past these requests, how far it went, and the
+        head of the line (-1 if every request walked got compute).
 
     """
     n = want.size
@@ -130,23 +126,28 @@ def walk_queue(unit, want, group, quantum, event, free, rest_min):  # pragma: no
     granted = np.empty(n, dtype=np.int64)
     split = np.zeros(n)
     g = 0
+    head = -1
     for i in range(n):
         if free < smallest[i]:
-            return granted[:g], split[:g], free, False, i
+            if head < 0:
+                head = i
+            return granted[:g], split[:g], free, False, i, head
         if want[i] <= free and (not group[i] or want[i] <= quantum[i]):
             granted[g] = i
             g += 1
             free -= want[i]
-        elif group[i]:
+            continue
+        if group[i]:
             fits = np.floor(min(free, max(quantum[i], unit[i])) / unit[i])
             if fits >= 1.0:
                 granted[g] = i
                 split[g] = fits
                 g += 1
                 free -= fits * unit[i]
-        elif event[i]:
-            return granted[:g], split[:g], free, False, n
-    return granted[:g], split[:g], free, free >= rest_min, n
+                continue
+        if head < 0:
+            head = i
+    return granted[:g], split[:g], free, free >= rest_min, n, head
 
 
 @njit(cache=True, nogil=True)
@@ -185,7 +186,7 @@ def _sift_down(heap, j, k):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def order_and_walk(minor, major, unit, want, group, quantum, event, free,
+def order_and_walk(minor, major, unit, want, group, quantum, free,
                    reach):  # pragma: no cover - compiled
     """Order the requests by (``major``, ``minor``, position) and walk them (``walk_queue``).
 
@@ -196,8 +197,8 @@ def order_and_walk(minor, major, unit, want, group, quantum, event, free,
     ordered queue.
 
     Returns:
-        Positions granted in walk order, the ideas each runs (0 where granted whole), and how
-        many requests the walk passed.
+        Positions granted in walk order, the ideas each runs (0 where granted whole), how many
+        requests the walk passed, the compute left, and the head of the line (-1: none).
 
     """
     n = major.size
@@ -205,6 +206,7 @@ def order_and_walk(minor, major, unit, want, group, quantum, event, free,
     granted = np.empty(n, dtype=np.int64)
     split = np.zeros(n)
     g = walked = 0
+    head = -1
     while left.size:
         cut = np.inf
         if left.size > 2 * reach:
@@ -228,16 +230,24 @@ def order_and_walk(minor, major, unit, want, group, quantum, event, free,
         # Stable sorts, least significant key first: position, then minor, then major.
         ahead = ahead[np.argsort(minor[ahead], kind="mergesort")]
         ahead = ahead[np.argsort(major[ahead], kind="mergesort")]
-        at, fits, free, more, passed = walk_queue(unit[ahead], want[ahead], group[ahead],
-                                                  quantum[ahead], event[ahead], free, rest_min)
+        at, fits, free, more, passed, first = walk_queue(unit[ahead], want[ahead], group[ahead],
+                                                         quantum[ahead], free, rest_min)
         for t in range(at.size):
             granted[g] = ahead[at[t]]
             split[g] = fits[t]
             g += 1
+        if head < 0 and 0 <= first < ahead.size:
+            head = ahead[first]
         walked += passed
         if not more:
             break
-    return granted[:g], split[:g], walked
+    if head < 0 and left.size and free > 0:  # the walk stopped before the rest: its first
+        head = left[0]
+        for i in left:
+            if (major[i] < major[head] or (major[i] == major[head] and (
+                    minor[i] < minor[head] or (minor[i] == minor[head] and i < head)))):
+                head = i
+    return granted[:g], split[:g], walked, free, head
 
 
 @njit(cache=True, nogil=True)
@@ -258,31 +268,69 @@ def queue_now(state, draw, running, queued):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def start_runs(idx, rung, weight, draw, run_left, state, prices, run_weeks, budget,
-               running):  # pragma: no cover - compiled
+def start_runs(idx, rung, weight, draw, nominal, run_left, state, prices, discount, run_weeks,
+               budget, running):  # pragma: no cover - compiled
     """Start the granted experiments ``idx``: their draw on the budget and weeks to run.
 
-    An experiment costs its rung's price per idea, spread over the rung's run weeks; one whose
-    spread cost exceeds the whole budget draws the budget and runs longer.
+    An experiment costs its rung's price per idea (cut by ``discount``, the engineering spent
+    on it), spread over the rung's run weeks; one whose spread cost exceeds the whole budget
+    draws the budget and runs longer.
     """
-    for i in idx:
+    for t in range(idx.size):
+        i = idx[t]
         weeks = run_weeks[rung[i]]
-        cost = prices[rung[i]] * weight[i]
-        nominal = cost / max(weeks, 1.0)
-        d = min(nominal, budget)
+        cost = prices[rung[i]] * discount[t] * weight[i]
+        nominal[i] = cost / max(weeks, 1.0)
+        d = min(nominal[i], budget)
         draw[i] = d
-        run_left[i] = cost / d if d < nominal else weeks
+        run_left[i] = cost / d if d < nominal[i] else weeks
         state[i] = running
 
 
 @njit(cache=True, nogil=True)
-def tally_queue(state, draw, owner, rung, weight, prices, run_weeks, history, decay, running,
-                queued):  # pragma: no cover - compiled
+def start_partial(i, rung, weight, draw, nominal, run_left, state, prices, discount, run_weeks,
+                  free, running):  # pragma: no cover - compiled
+    """Start the head of the line ``i`` on the ``free`` compute left.
+
+    It runs slower than it could until more compute frees up (``top_up``).
+    """
+    weeks = run_weeks[rung[i]]
+    cost = prices[rung[i]] * discount * weight[i]
+    nominal[i] = cost / max(weeks, 1.0)
+    draw[i] = min(free, nominal[i])
+    run_left[i] = cost / draw[i] if draw[i] < nominal[i] else weeks
+    state[i] = running
+
+
+@njit(cache=True, nogil=True)
+def top_up(state, draw, nominal, run_left, free, running):  # pragma: no cover - compiled
+    """Give compute that is free to experiments running below their full draw, oldest first.
+
+    An experiment started on what was left runs slower than it could; as compute frees up it
+    draws more, up to its full rate, and its weeks left shrink to match. Returns what is still
+    free.
+    """
+    for i in range(state.size):
+        if free <= 0.0:
+            break
+        if state[i] == running and draw[i] < nominal[i]:
+            add = min(nominal[i] - draw[i], free)
+            left = run_left[i] * draw[i]  # compute still to run
+            draw[i] += add
+            run_left[i] = left / draw[i]
+            free -= add
+    return free
+
+
+@njit(cache=True, nogil=True)
+def tally_queue(state, draw, owner, rung, weight, prices, run_weeks, history, decay, spent,
+                memory, running, queued):  # pragma: no cover - compiled
     """After the week's grants: what runs, what waits, and each claimant's decayed use.
 
-    ``history`` decays by ``decay`` and gains each claimant's compute drawn this week (summed in
-    row order). Returns the compute drawn by each running experiment and the compute per week
-    each waiting request wants, in row order, for the caller to sum.
+    ``history`` decays by ``decay`` and ``spent`` by ``memory``; both gain each claimant's
+    compute drawn this week (summed in row order). Returns the compute drawn by each running
+    experiment and the compute per week each waiting request wants, in row order, for the
+    caller to sum.
     """
     n = state.size
     drawn = np.empty(n)
@@ -300,4 +348,5 @@ def tally_queue(state, draw, owner, rung, weight, prices, run_weeks, history, de
             n_wanted += 1
     for o in range(history.size):
         history[o] = history[o] * decay + gained[o]
+        spent[o] = spent[o] * memory + gained[o]
     return drawn[:n_drawn], wanted[:n_wanted]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from model.kernels.beliefs import mean_of, update
+from model.streams import mix, ndtri, uniform
+
 
 @njit(cache=True, nogil=True)
 def work_rates(state, owner, weight, speed, copies, interpret_boost, implement_boost, interpret,
@@ -14,6 +17,11 @@ def work_rates(state, owner, weight, speed, copies, interpret_boost, implement_b
     A researcher splits its time over the ideas it is working on (stages ``interpret`` and
     ``implement``, counted by weight in row order); a cohort gives each idea at most one copy's
     time. Copilots speed each kind of work up by its boost.
+
+    Returns:
+        Per researcher: the rate of work per idea interpreting and implementing, and the share of
+        one copy's week each idea in work takes (for the time left over, ``spend_time``).
+
     """
     load = np.zeros(speed.size)
     for i in range(state.size):
@@ -21,15 +29,18 @@ def work_rates(state, owner, weight, speed, copies, interpret_boost, implement_b
             load[owner[i]] += weight[i]
     rate_interpret = np.empty(speed.size)
     rate_implement = np.empty(speed.size)
+    attention = np.empty(speed.size)
     for o in range(speed.size):
-        per_idea = speed[o] * min(1.0, copies[o] / max(load[o], 1e-12))
+        attention[o] = min(1.0, copies[o] / max(load[o], 1e-12))
+        per_idea = speed[o] * attention[o]
         rate_interpret[o] = per_idea * interpret_boost[o]
         rate_implement[o] = per_idea * implement_boost[o]
-    return rate_interpret, rate_implement
+    return rate_interpret, rate_implement, attention
 
 
 @njit(cache=True, nogil=True)
-def spend_time(state, owner, work_left, budget, rate_by_owner, stage):  # pragma: no cover
+def spend_time(state, owner, work_left, budget, rate_by_owner, stage, attention,
+               used):  # pragma: no cover - compiled
     """Spend this week's time on the pipelines at ``stage``; return those that finished.
 
     A pipeline works at its owner's rate (at least 1e-12) for as much of its ``budget`` as its
@@ -42,6 +53,8 @@ def spend_time(state, owner, work_left, budget, rate_by_owner, stage):  # pragma
         budget: Weeks of wall-clock time left this week, updated in place.
         rate_by_owner: Rate of work per researcher row.
         stage: The stage worked on.
+        attention: Share of one copy's week an idea in work takes, per researcher row.
+        used: Copy-weeks each researcher row has spent this week, added to in place.
 
     Returns:
         The pipelines that finished their work, ascending.
@@ -52,50 +65,57 @@ def spend_time(state, owner, work_left, budget, rate_by_owner, stage):  # pragma
     for i in range(state.size):
         if state[i] != stage or not budget[i] > 0:
             continue
-        rate = max(rate_by_owner[owner[i]], 1e-12)
+        o = owner[i]
+        rate = max(rate_by_owner[o], 1e-12)
         need = work_left[i] / rate
         if need <= budget[i]:
+            used[o] += need * attention[o]
             budget[i] -= need
             work_left[i] = 0.0
             fin[n] = i
             n += 1
         else:
+            used[o] += budget[i] * attention[o]
             work_left[i] -= rate * budget[i]
             budget[i] = 0.0
     return fin[:n]
 
 
 @njit(cache=True, nogil=True)
-def abandon_stale(state, submitted, week, shelf_life, queued):  # pragma: no cover - compiled
-    """End requests (state ``queued``) that waited longer than ``shelf_life`` weeks.
+def engineer(state, owner, weight, effort, spare, queued):  # pragma: no cover - compiled
+    """Spend each researcher's time left over on its waiting requests (``effort``, in place).
 
-    Returns:
-        The rows ended (their state is now -1), and how many rows are ended in all.
-
+    A researcher whose ideas all wait for compute or for runs is not idle: it engineers its
+    queued experiments (smaller runs that still predict, better-built code), sharing its spare
+    researcher-weeks over them by weight.
     """
-    stale = np.empty(state.size, dtype=np.int64)
-    n = dead = 0
+    waiting = np.zeros(spare.size)
     for i in range(state.size):
-        if state[i] == queued and week - submitted[i] > shelf_life:
-            state[i] = -1
-            stale[n] = i
-            n += 1
-        if state[i] < 0:
-            dead += 1
-    return stale[:n], dead
+        if state[i] == queued:
+            waiting[owner[i]] += weight[i]
+    for i in range(state.size):
+        if state[i] == queued:
+            o = owner[i]
+            effort[i] += spare[o] * weight[i] / waiting[o]
 
 
 @njit(cache=True, nogil=True)
-def read_results(idx, normal, rung, owner, obs, mean, var, weight, state, work_left, budget,
-                 skill, rho, implement, sd2, run_noise2, reading_noise, threshold, tested,
-                 implementing):  # pragma: no cover - compiled
+def read_results(idx, normal, rung, owner, obs, belief, mean, weight, state, work_left, budget,
+                 skill, rho, implement, class_var, run_noise2, reading_noise, threshold, bar,
+                 tested, dropped, implementing):  # pragma: no cover - compiled
     """Read the results of pipelines ``idx``, update beliefs, and promote or drop each idea.
 
     A researcher reads each result with noise (``reading_noise`` over its skill; ``normal``
     holds one draw per result) as an independent signal of the frontier effect at correlation
-    rho, and updates its normal belief. An idea whose posterior mean clears ``threshold`` climbs
-    a rung (state ``implementing`` there), or, at the top rung, is to be merged; any other is
-    dropped (state -1, no time left this week). Ideas tested are added per rung to ``tested``.
+    rho: the result over rho, whose variance beyond the effect's is the quirk's share of the
+    class's spread plus the noises, over rho squared (``kernels.beliefs.update``). An idea climbs
+    a rung (state ``implementing`` there) only if its belief's mean clears ``threshold`` and
+    its owner's ``bar``, what the best idea it could start instead promises: compute spent on a
+    disappointing idea is compute a fresher one could use. At the top rung an idea whose mean
+    clears ``threshold`` is to be merged. Any other is dropped on that evidence (state -1, no
+    time left this week). Ideas tested and dropped are added per rung to ``tested`` and
+    ``dropped``. ``belief`` holds the (5, rows) beliefs (``kernels.beliefs``), updated in place
+    with ``mean``; ``class_var`` the variances of the bold and the ordinary class's effects.
 
     Returns:
         The pipelines promoted and the pipelines to merge, each in the order of ``idx``.
@@ -112,22 +132,26 @@ def read_results(idx, normal, rung, owner, obs, mean, var, weight, state, work_l
         r = rho[k]
         reading = reading_noise / skill[owner[i]]
         read = obs[i] + reading * normal[t]
-        var_obs = ((1 - r * r) * sd2 + run_noise2 + reading * reading) / (r * r)
-        precision = 1.0 / var[i] + 1.0 / var_obs
-        mean[i] = (mean[i] / var[i] + (read / r) / var_obs) / precision
-        var[i] = 1.0 / precision
+        noise2 = run_noise2 + reading * reading
+        # (A perfect result, rho 1 and no noise, pins the belief on the effect.)
+        var_b = max(((1 - r * r) * class_var[0] + noise2) / (r * r), 1e-12)
+        var_o = max(((1 - r * r) * class_var[1] + noise2) / (r * r), 1e-12)
+        pb, mb, vb, mo, vo = update(belief[0, i], belief[1, i], belief[2, i], belief[3, i],
+                                    belief[4, i], read / r, var_b, var_o)
+        belief[0, i], belief[1, i], belief[2, i], belief[3, i], belief[4, i] = pb, mb, vb, mo, vo
+        mean[i] = mean_of(pb, mb, mo)
         obs[i] = read
         counted[k] += weight[i]
-        if mean[i] >= threshold:
-            if k == top:
-                merge[n_merge] = i
-                n_merge += 1
-            else:
-                promote[n_promote] = i
-                n_promote += 1
+        if k == top and mean[i] >= threshold:
+            merge[n_merge] = i
+            n_merge += 1
+        elif k < top and mean[i] >= max(threshold, bar[owner[i]]):
+            promote[n_promote] = i
+            n_promote += 1
         else:
             state[i] = -1
             budget[i] = 0.0
+            dropped[k] += weight[i]
     for k in range(rho.size):
         tested[k] += counted[k]
     for t in range(n_promote):
@@ -136,3 +160,46 @@ def read_results(idx, normal, rung, owner, obs, mean, var, weight, state, work_l
         state[i] = implementing
         work_left[i] = implement[rung[i]]
     return promote[:n_promote], merge[:n_merge]
+
+
+@njit(cache=True, nogil=True)
+def review(owner, z, est, key, noise, indptr, neighbours, reviewer_key, review_weight, bias,
+           belief, event):  # pragma: no cover - compiled
+    """Beliefs about ideas about to start, after the owners' collaborators have had their say.
+
+    Each collaborator's estimate (its own taste noise; a share ``bias`` of it is the idea's
+    appeal, which everyone sees alike) updates the owner's belief as one more independent
+    signal, counting ``review_weight`` of its precision, as a collaborator knows the idea less
+    well. A collaborator's draw comes from its own stream, keyed by the idea.
+
+    Args:
+        owner: Researcher row of each idea.
+        z: True effect of each idea.
+        est: The owner's estimate of each.
+        key: Each idea's stream key.
+        noise: Taste noise per researcher row (effect units).
+        indptr: Where each row's collaborators start in ``neighbours`` (CSR).
+        neighbours: Collaborators, row by row.
+        reviewer_key: Stream key per researcher row.
+        review_weight: Weight of a collaborator's opinion.
+        bias: Share of taste noise that is the idea's appeal.
+        belief: (5, ideas) beliefs from the owners' estimates, updated in place.
+        event: Counter of a review draw.
+
+    """
+    rest = np.sqrt(1.0 - bias * bias)
+    if review_weight <= 0.0:
+        return
+    for t in range(owner.size):
+        o = owner[t]
+        if o + 1 >= indptr.size:
+            continue
+        appeal = (est[t] - z[t]) / noise[o]
+        pb, mb, vb, mo, vo = belief[0, t], belief[1, t], belief[2, t], belief[3, t], belief[4, t]
+        for j in neighbours[indptr[o]:indptr[o + 1]]:
+            n_j = noise[j]
+            u = uniform(mix(reviewer_key[j] ^ np.uint64(key[t])), event)
+            opinion = z[t] + n_j * (bias * appeal + rest * ndtri(u))
+            v = n_j * n_j / review_weight
+            pb, mb, vb, mo, vo = update(pb, mb, vb, mo, vo, opinion, v, v)
+        belief[0, t], belief[1, t], belief[2, t], belief[3, t], belief[4, t] = pb, mb, vb, mo, vo

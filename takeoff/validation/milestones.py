@@ -19,11 +19,11 @@ import numpy as np
 
 from model.aggregate import AggregateModel
 from model.metrics import SPEED_FLOOR
+from model.milestones import MULTIPLIERS, automated_researcher_week, sustained_crossing
 from model.model import TakeoffModel
 from model.scenario import load_scenario
 
-MILESTONES = {"superhuman coder": 5.0, "superhuman AI researcher": 25.0}
-COPIES, SPEED = 30.0, 30.0  # Forethought: every human replaced by 30 copies thinking 30x faster
+MILESTONES = MULTIPLIERS
 
 
 def quarter_speedup(ln_s: list[float], twin_ln_s: list[float], interval: int) -> list[float]:
@@ -38,43 +38,6 @@ def quarter_speedup(ln_s: list[float], twin_ln_s: list[float], interval: int) ->
         twin = (twin_ln_s[t] - twin_ln_s[t - span]) * 52.0 / span
         out.append(max(main, SPEED_FLOOR) / max(twin, SPEED_FLOOR))
     return out
-
-
-def automated_researcher_week(data: dict) -> int | None:
-    """First week with at least 30 AI copies per human, each at least 30x a human's speed.
-
-    Forethought's "automated AI researcher" milestone (Davidson and Houlden, 2025), read off the
-    run's AI copies and AI speed columns.
-    """
-    for w, copies, humans, speed in zip(data["week"], data["ai_copies"], data["humans"],
-                                        data["ai_speed"], strict=True):
-        if copies >= COPIES * humans and speed >= SPEED:
-            return int(w)
-    return None
-
-
-def sustained_crossing(weeks: list[int], speedup: list[float], level: float, hold: int,
-                       ended: bool) -> int | None:
-    """First week the speedup reaches ``level`` and holds it for ``hold`` weeks.
-
-    Args:
-        weeks: Week of each value.
-        speedup: Speedup per week.
-        level: The multiplier.
-        hold: Weeks it must stay at or above the level.
-        ended: The run stopped early (an explosion): a crossing held until the end counts.
-
-    """
-    v = np.asarray(speedup)
-    above = v >= level
-    n = len(v)
-    for i in np.nonzero(above)[0]:
-        stop = i + hold + 1
-        if stop <= n and above[i:stop].all():
-            return int(weeks[i])
-        if stop > n and ended and above[i:].all():
-            return int(weeks[i])
-    return None
 
 
 @dataclass
