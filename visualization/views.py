@@ -190,7 +190,7 @@ def progress_option(model, bands: Mapping | None = None) -> dict:
     d, head = _data(model), story.headline(model)
     series = [_line("this lab", _points(d["week"], d["software_efficiency"]), COLORS["main"],
                     "x week 0"),
-              _line("its humans-only twin", _points(d["week"], story.twin_efficiency(model)),
+              _line("its humans-only twin", _points(d["week"], d["twin_software_efficiency"]),
                     COLORS["twin"], "x week 0", dash="dashed")]
     if bands and "software_efficiency" in bands:
         series += _band_series("S", bands["software_efficiency"], COLORS["main"], "x week 0")
@@ -199,9 +199,9 @@ def progress_option(model, bands: Mapping | None = None) -> dict:
         od = _data(other)
         series += [_line(f"{label}", _points(od["week"], od["software_efficiency"]),
                          COLORS["other"], "x week 0"),
-                   _line(f"its twin ({label})", _points(od["week"], story.twin_efficiency(other)),
+                   _line(f"its twin ({label})", _points(od["week"], od["twin_software_efficiency"]),
                          COLORS["other"], "x week 0", dash="dotted", width=1.5)]
-    twin = story.twin_efficiency(model)[-1]
+    twin = d["twin_software_efficiency"][-1]
     years = max(model.week, 1) / 52.0
     return _chart("Software efficiency S: this lab and its humans-only twin", series, "x week 0",
                   model, head, log=True, subtitle=f"twin so far: {twin ** (1 / years):.3g}x "
