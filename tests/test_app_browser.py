@@ -290,8 +290,7 @@ def test_a_heavy_link_is_refused_at_once_and_blocks_nobody(page, browser, server
         start = time.monotonic()
         page.goto(server[0] + "?base=baseline&humans.count=100000",
                   wait_until="domcontentloaded")
-        page.get_by_text("error: share link: key 'humans.count': the page runs labs of at most "
-                         "10,000 researchers, got 100,000; run it with 'takeoff run'").wait_for()
+        page.get_by_text(re.compile(r"^error: share link: .*humans\.count")).wait_for()
         assert time.monotonic() - start < 10
         step = other.get_by_role("button", name="Step", exact=True)
         step.click()

@@ -24,6 +24,7 @@ import solara
 
 from model.scenario import Scenario
 from model.schema import BY_KEY, Param
+from visualization.admission import MAX_HUMANS
 from visualization.session import NONE
 from visualization.sharing import MAX_SEEDS, download_name, download_text
 from visualization.widgets import ShareLink, UploadButton
@@ -134,7 +135,7 @@ MORE_KNOBS: tuple[Knob, ...] = (
     Knob("compute.growth_per_year", "compute growth", step=0.1),
     Knob("compute.shares.inference", "inference share"),
     Knob("compute.shares.training", "training share"),
-    Knob("humans.count", "human researchers", log=True, lo=1, hi=10_000),
+    Knob("humans.count", "human researchers", log=True, lo=1, hi=MAX_HUMANS),
     Knob("humans.taste_noise", "human taste noise", log=True, lo=0.1),
     Knob("ai.speed", "AI speed", log=True),
     Knob("ai.taste_per_oom", "AI taste gain per OOM", log=True),
