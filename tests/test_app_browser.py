@@ -37,7 +37,7 @@ GOOD = ('schema = 1\nname = "browser-lab"\nbase = "baseline"\n[run]\nseed = 5\n'
         '[ideas]\nphi = 0.85\n')
 OPTIONS = """() => new Promise(resolve => {
     const cdn = window.solara ? window.solara.cdn : "/_solara/cdn";
-    requirejs([cdn + "/echarts@5.4.0/dist/echarts.js"], echarts => resolve(Object.fromEntries(
+    requirejs([cdn + "/echarts@5.4.0/dist/echarts.min.js"], echarts => resolve(Object.fromEntries(
         [...document.querySelectorAll(".solara-echarts")].map(el => {
             const chart = echarts.getInstanceByDom(el);
             const option = chart ? chart.getOption() : {series: []};

@@ -105,7 +105,7 @@ module.exports = {
     const version = "5.4.0";
     (async () => {
       this.echarts = (
-        await this.import([`${this.getCdn()}/echarts@${version}/dist/echarts.js`])
+        await this.import([`${this.getCdn()}/echarts@${version}/dist/echarts.min.js`])
       )[0];
       this.create();
     })();
