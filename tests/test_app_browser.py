@@ -318,8 +318,8 @@ def test_memory_comes_back_after_sessions_close(browser, tmp_path):
                 _wait_week(pg, 1)
                 pg.close()
 
-        visit(2)  # warm: every module and compiled loop the page uses is loaded
-        time.sleep(4)
+        visit(1)  # warm: every module and compiled loop the page uses is loaded
+        time.sleep(2 * 3)  # its trim (visualization/memory.py, 3 s after the close)
         idle = rss().rss
         visit(10)
         deadline = time.monotonic() + 30
