@@ -104,11 +104,16 @@ def write_results(results: dict, path: Path) -> None:
                    "ran, so it was not measured.")
     else:
         out += ["`simulate_aggregate(scenario)`, humans-only twin included, as the command runs "
-                "it.", "", "| run | weeks | exploded | total s | peak MiB |",
-                "| --- | ---: | --- | --- | ---: |"]
+                "it, after one untimed run; the agent model's whole run of the same scenario "
+                "(no lineage graph) interleaved in the same process. Target (issue 15): the "
+                "aggregate at least 50x faster.", "",
+                "| run | weeks | exploded | total s | agents s | agents / aggregate | peak MiB |",
+                "| --- | ---: | --- | --- | --- | --- | ---: |"]
         for label, r in agg.items():
             out.append(f"| {label} | {r['weeks']} | {'yes' if r['exploded'] else 'no'} "
-                       f"| {r['total'].text('')} | {r['peak_mib']:.0f} |")
+                       f"| {r['total'].text('')} | {r['agents'].text('')} "
+                       f"| {r['ratio'].text('x')} ({_verdict(r['ratio'].median >= 50)}) "
+                       f"| {r['peak_mib']:.0f} |")
     out += ["", "## How cost grows", "",
             "Exponents are least-squares slopes of log cost against log size; 1 is linear. "
             "Agents: seconds per week of a humans-only lab (26-week burn-in, 26 timed weeks), "

@@ -140,10 +140,13 @@ def app_update(repeats: int, steps: int = 10) -> dict | None:
 
 
 def aggregate_run(repeats: int) -> dict | None:
-    """The aggregate model (``takeoff run --aggregate``), if it exists yet.
+    """The aggregate model (``takeoff run --aggregate``), if it exists yet, against the agents.
 
     Times ``model.aggregate.simulate_aggregate`` (what the command runs, humans-only twin
-    included) on the baseline and on the baseline that does not explode.
+    included) on the baseline and on the baseline that does not explode, after one untimed run
+    (tables and compiled code loaded, as in any run after the first), interleaved with the agent
+    model's whole run of the same scenario in the same process: ``ratio`` is the agents' time
+    over the aggregate's, repeat by repeat (issue 15: at least 50x).
     """
     simulate = optional("model.aggregate", "simulate_aggregate")
     if simulate is None:
@@ -152,12 +155,15 @@ def aggregate_run(repeats: int) -> dict | None:
     for label in ("baseline", NO_EXPLOSION):
         base, values = RUNS[label]
         scenario = load_scenario(base).replace(values)
-        times, result = [], None
+        result = simulate(scenario)
+        times, agents = [], []
         for _ in range(repeats):
             seconds, result = timed(lambda s=scenario: simulate(s))
             times.append(seconds)
+            agents.append(clock(lambda s=scenario: TakeoffModel(s, lineage_graph=False).run()))
         out[label] = {"total": Sample(times), "weeks": result.summary.get("weeks"),
-                      "exploded": result.summary.get("exploded"),
+                      "exploded": result.summary.get("exploded"), "agents": Sample(agents),
+                      "ratio": Sample([a / t for a, t in zip(agents, times, strict=True)]),
                       "peak_mib": peak_memory(lambda s=scenario: simulate(s))}
     return out
 

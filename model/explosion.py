@@ -2,10 +2,11 @@
 
 Fast growth is not enough: a lab whose software doubles every month but ever more slowly is not
 exploding (returns below 1 give that). The detector watches the doubling times of software
-efficiency S, doubling after doubling: the lab explodes at the first doubling that completes a
-run of ``explosion.doublings`` doublings each at least as fast as the one before, the last at
-most half as long as the first of them. One doubling twice as fast as the one before it, by
-luck, does not count; a steady rise in speed over several doublings does.
+efficiency S, doubling after doubling: the lab explodes at the first doubling that completes
+``explosion.doublings`` doublings whose mean time is at most half the mean of the as many before
+them, the last no slower than those before. One doubling twice as fast as the one before it,
+by luck, does not count; a sustained rise in speed over several doublings does, even if one of
+them is slower than its neighbour.
 
 S moves only when a frontier run ships (``model.frontier``), by what the ideas merged since the
 last run were worth. Those ideas were found over the weeks between the runs, so a doubling's time
@@ -27,7 +28,7 @@ class DoublingClock:
     """The times at which S doubled, and the explosion rule over them.
 
     Args:
-        doublings: Doublings in a row that must each be at least as fast as the one before.
+        doublings: Doublings whose mean time must be half the mean of as many before them.
 
     """
 
@@ -62,9 +63,9 @@ class DoublingClock:
         return self.explosion_week is not None
 
     def _accelerating(self) -> bool:
-        d = self.doubling_weeks[-(self.window + 1):]
-        if len(d) < self.window + 1:
+        n = self.window
+        d = self.doubling_weeks[-2 * n:]
+        if len(d) < 2 * n:
             return False
-        recent = d[1:]
-        steady = all(b <= a for a, b in zip(d[:-1], recent, strict=True))
-        return steady and recent[-1] <= 0.5 * d[0]
+        before = sum(d[:n]) / n
+        return sum(d[n:]) / n <= 0.5 * before and d[-1] <= before

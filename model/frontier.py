@@ -8,9 +8,10 @@ paid off, and researchers learn from what their ideas really did. Between runs, 
 only what small-scale results claim: the proxy efficiency.
 
 The cadence: a run completes every ``frontier.interval_weeks``, or sooner, once the ideas merged
-since the last one claim ``frontier.early_gain`` in ln S (and at least
-``frontier.min_interval_weeks`` have passed): a lab whose research moves faster than its runs
-ships what it has. So once research is fast, S moves weekly, not on a quarterly clock.
+since the last one claim ``frontier.early_factor`` times what a whole interval gained at the
+lab's week-0 pace (and at least ``frontier.min_interval_weeks`` have passed): a lab whose
+research moves several times faster than it did ships what it has. So once research is fast, S
+moves weekly, not on a quarterly clock, while a lab at its usual pace keeps its cadence.
 
 ``model.explosion`` decides, from the doubling times of S, whether the lab exploded. Software
 efficiency is kept in log space and capped at 10^``explosion.max_log10_efficiency`` before
@@ -40,10 +41,12 @@ class FrontierRun:
         self.model = model
         self.enabled = s.frontier.enabled
         self.interval = s.frontier.interval_weeks
-        self.early_gain = s.frontier.early_gain
+        self.early_factor = s.frontier.early_factor
+        self.early_gain = np.inf  # set from the week-0 pace once the burn-in has measured it
         self.min_interval = s.frontier.min_interval_weeks
         self.last_run = -s.run.burn_in_weeks  # the burn-in starts on a run's week
         self.claimed = 0.0  # ln S the ideas merged since the last run claim
+        self.pace0 = 0.0  # ln S a year at week 0 (the burn-in's last year)
         self.clock = DoublingClock(s.explosion.doublings)
         self.ln_cap = s.explosion.max_log10_efficiency * LN10
         self.synthetic = s.synthetic.enabled and s.ai.enabled
@@ -72,6 +75,8 @@ class FrontierRun:
         year = [q for week, _, q in self.log if week > -52]
         span = min(52, self.model.settings.run.burn_in_weeks)
         self.pace0 = self.model.settings.ideas.effect_scale * sum(year) * 52.0 / max(span, 1)
+        if self.early_factor > 0.0 and self.pace0 > 0.0:
+            self.early_gain = self.early_factor * self.pace0 * self.interval / 52.0
         self.runs = 0
         self.log.clear()
         self.claimed *= rescale
@@ -113,8 +118,8 @@ class FrontierRun:
         if self.synthetic and m.ai_running:  # inference makes data only where AI runs
             self.synthetic_data += m.compute.inference * self.syn_share * np.exp(m.ln_s)
         since = week - self.last_run
-        due = since >= self.interval or (
-            0.0 < self.early_gain <= self.claimed and since >= self.min_interval)
+        due = since >= self.interval or (self.claimed >= self.early_gain
+                                          and since >= self.min_interval)
         if not due:
             return
         self.last_run, self.claimed = week, 0.0

@@ -154,11 +154,13 @@ def reporters(rungs: int) -> dict:
         cols[f"ideas_tested_rung{k + 1}"] = lambda m, k=k: float(m.counts["tested"][k])
     cols.update({
         "ideas_promoted": lambda m: m.counts["promoted"],
+        "ideas_dropped": lambda m: float(m.counts["dropped"].sum()),
         "ideas_merged": lambda m: m.counts["merged"],
         "ideas_shipped": lambda m: m.counts["shipped"],
         "ideas_shipped_harmful": lambda m: m.counts["shipped_harmful"],
         "ideas_duplicated": lambda m: m.counts["duplicated"],
         "queue_length": lambda m: float(np.sum(m.pipelines.weight[m.pipelines.state == 1])),
+        "waiting_after_allocation": lambda m: m.scheduler.waiting,
         "mean_cycle_weeks": mean_cycle_weeks,
         "frontier_runs": lambda m: m.frontier.runs,
     })
@@ -257,6 +259,10 @@ def summary(model) -> dict:
         **milestone,
         "week_automated_researcher": automated_researcher_week(data),
         "frontier_runs": model.frontier.runs,
+        "longest_wait_weeks": [float(w) for w in model.scheduler.longest_wait],
+        "ideas_started": c["started"],
+        "ideas_dropped": float(c["dropped"].sum()),
+        "ideas_merged": c["merged"],
         "ideas_shipped": shipped,
         "shipped_helpful_share": c["shipped_helpful"] / shipped if shipped else 0.0,
         "shipped_harmful_share": c["shipped_harmful"] / shipped if shipped else 0.0,

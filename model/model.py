@@ -158,9 +158,11 @@ class TakeoffModel(mesa.Model):
         self.exploded, self.explosion_week, self.stop = False, None, None
         self.compute.advance(0)
         self.compute.forget()
+        self.workforce.update(0, 0.0, 0.0, 0.0)  # week 0's AI, not the history's last
         for key in self.counts:
             self.counts[key] = self.counts[key] * 0.0
         self.cycle_log.clear()
+        self.scheduler.longest_wait[:] = 0.0
         self.workforce.merged[:] = 0.0
         self.workforce.shipped[:] = 0.0
 

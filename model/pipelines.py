@@ -34,7 +34,8 @@ from model.kernels import (
 
 IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
 INT_FIELDS = ("owner", "parent", "rung", "state", "idea", "key")
-BELIEF = ("pb", "mb", "vb", "mo", "vo")  # bold chance; mean and variance if bold, if ordinary
+# Bold chance; then if bold and if ordinary, the mean effect and quirk and their covariance.
+BELIEF = ("pb", "mzb", "mqb", "vzzb", "vzqb", "vqqb", "mzo", "mqo", "vzzo", "vzqo", "vqqo")
 FLOAT_FIELDS = ("weight", "distinct", "z", "q", "scale", "work_left", "run_left", *BELIEF,
                 "mean", "obs", "submitted", "draw", "nominal", "effort")
 
@@ -138,7 +139,6 @@ class ResearchCycle:
         self.sd = q.sd
         # What every researcher knows of ideas before looking at one: the two classes.
         self.prior = (q.p_bold, q.mu_bold, q.sd_bold**2, q.mu_ord, q.sd_ord**2)
-        self.class_var = np.array([q.sd_bold**2, q.sd_ord**2])
         self.scales = np.array(e.scales)
         self.rungs = len(self.scales)
         # (Kept above 1e-6: a result that tells nothing still has to be divided by.)
@@ -157,6 +157,7 @@ class ResearchCycle:
         self.bias = s.ideas.small_scale_bias
         self.threshold = s.ideas.promote_threshold
         self.queue_weeks = e.queue_weeks
+        self.rung_bar = s.ideas.rung_bar
         self.dup_pool = s.ideas.duplication_pool
         self.dup_exponent = s.ideas.duplication_exponent
         self.pipes = PipelineTable()
@@ -197,7 +198,7 @@ class ResearchCycle:
                    indptr, neighbours, wf.key, self.review_weight, self.bias, talked,
                    streams.REVIEW)
             belief[:, human] = talked
-        mean = belief[0] * belief[1] + (1.0 - belief[0]) * belief[3]
+        mean = belief[0] * belief[1] + (1.0 - belief[0]) * belief[6]
         # Each row's best candidates by belief, as many as it has room for.
         order = np.lexsort((-mean, owner))
         first = np.searchsorted(owner[order], owner[order], side="left")
@@ -280,8 +281,9 @@ class ResearchCycle:
         m.cycle_log.append((float(np.sum(w * (m.week + 1 - p.submitted[idx]))), float(w.sum())))
         promote, merge = read_results(
             idx, normal, p.rung, p.owner, p.obs, p.beliefs(), p.mean, p.weight, p.state,
-            p.work_left, budget, wf.skill, self.rho, self.implement, self.class_var,
-            self._run_noise2, self.reading_noise, self.threshold, self.bar, m.counts["tested"],
+            p.work_left, budget, wf.skill, self.rho, self.implement,
+            self._run_noise2, self.reading_noise, self.threshold, self.bar, self.rung_bar,
+            m.counts["tested"],
             m.counts["dropped"], IMPLEMENT)
         m.counts["promoted"] += float(p.weight[promote].sum())
         if merge.size:

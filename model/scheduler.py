@@ -1,12 +1,13 @@
 """One shared experiment budget that every researcher, human or AI, competes for.
 
 Requests are priced relative to the frontier (mechanism 4): a rung at scale ``s`` costs
-``s * F * S^-(1 - coupling)`` H100e-weeks, where ``F`` is the physical compute of the frontier run
-in training and ``S`` software efficiency. At coupling 1 software progress never makes research
-cheaper (the compute-bottleneck view); at 0 experiments need fixed effective compute (the
-software-only-explosion view). Researcher labour buys some of it back: a request's price falls
-with the engineering its researcher put into it while it waited
-(``experiments.labour_substitution``, mechanism 11).
+``s * F * S^-(1 - coupling)`` H100e-weeks, where ``F`` is the physical compute of a frontier run
+(a quarter's training compute, ``FRONTIER_WEEKS``, whatever the cadence: rarer runs reveal the
+truth less often, they do not make the ladder dearer) and ``S`` software efficiency. At coupling
+1 software progress never makes research cheaper (the compute-bottleneck view); at 0
+experiments need fixed effective compute (the software-only-explosion view). Researcher labour
+buys some of it back: a request's price falls with the engineering its researcher put into it
+while it waited (``experiments.labour_substitution``, mechanism 11).
 
 An experiment's compute is spread over its wall-clock weeks. Each week the scheduler first tops
 up experiments running below their full rate, then walks the queue in the order of its policy,
@@ -20,12 +21,12 @@ Policies (``policy.scheduler``):
 
 - ``track_record`` (the default): each claimant (a researcher) has a share of the budget, and the
   least-served claimant by recent use per share goes first. The lab learns from every frontier
-  run what each claimant's ideas were worth per unit of compute (revealed gain in ln S over
-  compute used, both remembered with a half-life of ``policy.memory_weeks``, and shrunk toward
-  the lab's average) and moves shares toward the claimants whose ideas pay off: a share is
-  multiplied by (its value per compute over the lab's)^``policy.track_record_rate``. Automated
-  AI researchers start with ``policy.newcomer_share`` of the budget between them and no claimant
-  falls below ``policy.exploration`` of its starting share, so a newcomer can prove itself.
+  run what ideas were worth per unit of compute (revealed gain in ln S over compute used, both
+  remembered with a half-life of ``policy.memory_weeks``, shrunk toward the lab's average):
+  the AI researchers, judged together, start with ``policy.newcomer_share`` of the budget and
+  see it multiplied at every run by their worth over the humans'; humans split the rest by their
+  own worth (``ExperimentScheduler.learn``). No one falls below ``policy.exploration`` of where
+  it started, so a newcomer can prove itself.
 - ``fair``: fixed shares, one per human and one per ``ai.copies_per_share`` autonomous copies.
 - ``value``: expected gain per compute still needed to reach the top of the ladder.
 - ``fifo``: the oldest request first.
@@ -49,6 +50,7 @@ from model.pipelines import QUEUED, RUNNING
 from model.streams import split_key
 
 REACH = 256  # requests ordered at least, ahead of the walk
+FRONTIER_WEEKS = 13  # the ladder's scales are fractions of a quarter's training compute
 SHARE_POLICIES = ("track_record", "fair")
 
 
@@ -71,6 +73,8 @@ class ExperimentScheduler:
         self.substitution = s.experiments.labour_substitution
         self.base_effort = np.maximum(np.array(s.experiments.implement_weeks), 0.05)
         self.used = self.offered = 0.0
+        self.waiting = 0.0  # requests (ideas) still queued once the week's compute is given out
+        self.longest_wait = np.zeros(len(self.scales))  # longest wait of a request, per rung
         # Fair share remembers: compute a team used decays with a half-life of a frontier interval.
         self.decay = 0.5 ** (1.0 / max(self.interval, 1))
         # The track record remembers value and compute with a half-life of policy.memory_weeks.
@@ -82,7 +86,8 @@ class ExperimentScheduler:
         self.spent = np.zeros(0)  # compute each claimant used (decayed)
         self.value = np.zeros(0)  # ln S its revealed ideas gained (decayed)
         self.share = np.zeros(0)  # track record: each claimant's share of the budget
-        self._start = np.zeros(0)  # the share each claimant started with
+        self._human_weight = np.zeros(0)  # track record: each human's merit (share among humans)
+        self.ai_share = 0.0  # track record: the AI researchers' share, between them
         self._learned = None  # week of the last frontier run learned from
         self.copies_per_share = s.ai.copies_per_share
         self.reach = REACH  # how far ahead to order the queue; follows how far the walk goes
@@ -90,7 +95,7 @@ class ExperimentScheduler:
     def prices(self) -> np.ndarray:
         """Physical compute (H100e-weeks) of one experiment at each rung this week."""
         m = self.model
-        frontier = max(m.compute.shares[2], 0.01) * m.compute.total * self.interval
+        frontier = max(m.compute.shares[2], 0.01) * m.compute.total * FRONTIER_WEEKS
         ln_s = 0.0 if m.in_history else m.ln_s  # the history runs at week-0 prices
         return self.scales * frontier * np.exp(-(1.0 - self.coupling) * ln_s)
 
@@ -117,40 +122,67 @@ class ExperimentScheduler:
                       RUNNING)
         granted = np.empty(0, dtype=np.int64)
         self._grow()
-        if queued.size and free > 0:
-            claim, shares = 0.0, np.empty(0)  # no shares
-            if self.policy in SHARE_POLICIES:
-                shares = self.shares()
-                # Claimants with a request queued, in row order (as np.unique lists them).
-                claim = float(shares[np.bincount(p.owner[queued], minlength=shares.size) > 0]
-                              .sum())
-            discount = self.discount(queued)
-            unit, want, group, quantum = walkable_requests(
-                queued, p.rung, p.weight, p.owner, prices, discount, self.run_weeks, budget,
-                shares, claim)
-            keys = self._keys(queued, prices, shares)
-            at, split, walked, free, head = order_and_walk(*keys, unit, want, group, quantum,
-                                                           free, self.reach)
-            # Order next week about twice as far as this week's walk went.
-            self.reach = max(REACH, 2 * walked)
-            granted = queued[at]
-            for k in np.flatnonzero(split).tolist():
-                self._split(int(granted[k]), float(split[k]))
-            start_runs(granted, p.rung, p.weight, p.draw, p.nominal, p.run_left, p.state, prices,
-                       discount[at], self.run_weeks, budget, RUNNING)
-            if head >= 0 and free > 1e-9 * budget:
-                i = int(queued[head])
-                if p.weight[i] > 1.0:  # a group: one of its ideas goes first
-                    self._split(i, 1.0)
-                start_partial(i, p.rung, p.weight, p.draw, p.nominal, p.run_left, p.state,
-                              prices, float(discount[head]), self.run_weeks, free, RUNNING)
-                granted = np.append(granted, i)
+        # A first walk within each claimant's share; compute still free then goes to whoever
+        # waits, share or no share (work-conserving), and what is left to the head of the line.
+        head = -1
+        for capped in (True, False):
+            if free <= 1e-9 * budget:
+                break
+            _, queued = queue_now(p.state, p.draw, RUNNING, QUEUED)
+            if queued.size == 0:
+                break
+            walked, free, head = self._walk(queued, prices, budget, free, capped)
+            granted = np.concatenate([granted, walked])
+        if head >= 0 and free > 1e-9 * budget:
+            if p.weight[head] > 1.0:  # a group: one of its ideas goes first
+                self._split(head, 1.0)
+            start_partial(head, p.rung, p.weight, p.draw, p.nominal, p.run_left, p.state,
+                          prices, float(self.discount(np.array([head]))[0]), self.run_weeks,
+                          free, RUNNING)
+            granted = np.append(granted, head)
+        if granted.size:
+            waited = m.week - p.submitted[granted]
+            np.maximum.at(self.longest_wait, p.rung[granted], waited)
         drawn, wanted = tally_queue(p.state, p.draw, p.owner, p.rung, p.weight, prices,
                                     self.run_weeks, self._history, self.decay, self.spent,
                                     self.memory, RUNNING, QUEUED)
         self.used, self.offered = float(drawn.sum()), budget
+        self.waiting = float(np.sum(p.weight[p.state == QUEUED]))
         m.compute.record(min(self.used, budget), budget, float(np.sum(wanted)))
         m.counts["experiment_compute"] += float(np.sum(p.draw[granted]))
+
+    def _walk(self, queued: np.ndarray, prices: np.ndarray, budget: float, free: float,
+              capped: bool) -> tuple[np.ndarray, float, int]:
+        """Walk ``queued`` in policy order and start what fits.
+
+        Groups run only within their claimant's share of the budget if ``capped``.
+
+        Returns:
+            The rows started, the compute left, and the head of the line's row (-1: none).
+
+        """
+        p = self.model.cycle.pipes
+        claim, shares = 0.0, np.empty(0)  # no shares
+        if self.policy in SHARE_POLICIES:
+            shares = self.shares()
+            if capped:  # claimants with a request queued, in row order
+                claim = float(shares[np.bincount(p.owner[queued], minlength=shares.size) > 0]
+                              .sum())
+        discount = self.discount(queued)
+        unit, want, group, quantum = walkable_requests(
+            queued, p.rung, p.weight, p.owner, prices, discount, self.run_weeks, budget,
+            shares, claim)
+        keys = self._keys(queued, prices, shares)
+        at, split, walked, free, head = order_and_walk(*keys, unit, want, group, quantum, free,
+                                                       self.reach)
+        if capped:  # order next week about twice as far as this week's walk went
+            self.reach = max(REACH, 2 * walked)
+        granted = queued[at]
+        for k in np.flatnonzero(split).tolist():
+            self._split(int(granted[k]), float(split[k]))
+        start_runs(granted, p.rung, p.weight, p.draw, p.nominal, p.run_left, p.state, prices,
+                   discount[at], self.run_weeks, budget, RUNNING)
+        return granted, free, int(queued[head]) if head >= 0 else -1
 
     def advance(self) -> np.ndarray:
         """Run experiments for a week; return each pipeline's time left over this week."""
@@ -183,20 +215,20 @@ class ExperimentScheduler:
         self._history = np.concatenate([self._history, pad])
         self.spent = np.concatenate([self.spent, pad])
         self.value = np.concatenate([self.value, pad])
-        human = wf.kind == 0
-        start = np.empty(n)
-        n_humans, n_ai = int(human.sum()), int((~human).sum())
-        ai_share = self.newcomer if n_ai else 0.0
-        start[human] = (1.0 - ai_share) / max(n_humans, 1)
-        start[~human] = ai_share / max(n_ai, 1)
         if old == 0:
-            self.share = start.copy()
-        else:  # a hire joins with the mean share of the humans already here
-            mean_human = float(np.mean(self.share[human[:old]])) if human[:old].any() else 0.0
-            new = np.where(human[old:], mean_human, start[old:])
-            self.share = np.concatenate([self.share, new])
-            self.share /= self.share.sum()
-        self._start = start
+            self.ai_share = self.newcomer if bool((wf.kind != 0).any()) else 0.0
+        self._human_weight = np.concatenate([self._human_weight, np.ones(n - old)])
+        self._set_shares()
+
+    def _set_shares(self) -> None:
+        """Claimants' shares from the AI's share and the humans' merit weights."""
+        human = self.model.workforce.kind == 0
+        n_ai = int((~human).sum())
+        share = np.empty(human.size)
+        weight = self._human_weight[human]
+        share[human] = (1.0 - self.ai_share) * weight / max(weight.sum(), 1e-300)
+        share[~human] = self.ai_share / max(n_ai, 1)
+        self.share = share
 
     def waits(self) -> np.ndarray:
         """Weeks each claimant's waiting requests would take at its share of the budget.
@@ -233,9 +265,14 @@ class ExperimentScheduler:
     def learn(self, owner: np.ndarray, gain: np.ndarray) -> None:
         """A frontier run revealed what these ideas gained (ln S); move shares toward worth.
 
-        Each claimant's value per compute is its revealed gain over the compute it used, both
-        remembered with a half-life, shrunk toward the lab's average by a prior of
-        ``policy.track_record_prior`` typical claimants' compute.
+        Worth is value per compute (revealed gain over the compute used, both remembered with a
+        half-life) over the lab's, shrunk toward 1 by a prior of ``policy.track_record_prior``
+        typical humans' compute. The AI researchers, alike in all but their luck, are judged
+        together: their share of the budget is multiplied by their worth over the humans'
+        (^``policy.track_record_rate``) at every run, so it grows while their ideas pay off
+        better and settles where they pay off alike. Humans split the rest by their own worth
+        (^rate), not compounded run after run, so one lucky idea does not hand a human the lab.
+        Nobody falls below ``policy.exploration`` of where it started.
         """
         self._grow()
         week = self.model.week
@@ -245,16 +282,27 @@ class ExperimentScheduler:
         np.add.at(self.value, owner, gain)
         if self.policy != "track_record" or self.rate == 0.0:
             return
+        human = self.model.workforce.kind == 0
         total_value, total_spent = float(self.value.sum()), float(self.spent.sum())
-        if total_value <= 0.0 or total_spent <= 0.0:
+        if total_value <= 0.0 or total_spent <= 0.0 or not human.any():
             return  # nothing has paid off yet: no one to favour
         average = total_value / total_spent
-        typical = total_spent / max(np.count_nonzero(self.spent), 1)
-        prior = self.prior * typical
-        worth = (self.value + prior * average) / (self.spent + prior) / average
-        share = self.share * np.maximum(worth, 0.0) ** self.rate
-        share = np.maximum(share / max(share.sum(), 1e-300), self.exploration * self._start)
-        self.share = share / share.sum()
+        prior = self.prior * float(self.spent[human].sum()) / max(int(human.sum()), 1)
+
+        def worth(value: np.ndarray, spent: np.ndarray) -> np.ndarray:
+            return np.maximum((value + prior * average) / (spent + prior) / average, 0.0)
+
+        if (~human).any():
+            ai = worth(np.array([self.value[~human].sum()]), np.array([self.spent[~human].sum()]))
+            humans = worth(np.array([self.value[human].sum()]), np.array([self.spent[human].sum()]))
+            up = self.ai_share * float(ai[0]) ** self.rate
+            self.ai_share = up / max(up + (1.0 - self.ai_share) * float(humans[0]) ** self.rate,
+                                     1e-300)
+            self.ai_share = min(max(self.ai_share, self.exploration * self.newcomer), 1.0 - 1e-9)
+        merit = worth(self.value[human], self.spent[human]) ** self.rate
+        self._human_weight[human] = np.maximum(merit / max(merit.mean(), 1e-300),
+                                               self.exploration)
+        self._set_shares()
 
     def _keys(self, queued: np.ndarray, prices: np.ndarray, shares: np.ndarray) -> tuple:
         """Sort keys of the queued requests under the policy, least significant first."""

@@ -86,11 +86,11 @@ PARAMS: tuple[Param, ...] = (
       source="podcast [00:56-01:02]", effect="+progress"),
     P("compute.shares.inference", 0.3, "float", "share", "Share of compute running AI researchers",
       0.0, 1.0, source="podcast [01:24-01:33]; split is a guess"),
-    P("compute.shares.experiments", 0.07, "float", "share",
+    P("compute.shares.experiments", 0.1, "float", "share",
       "Share of compute for small-scale research experiments", 0.0, 1.0,
       source="calibrated: 10x experiment compute -> ~5x speed (podcast [01:00-01:19])",
       effect="+progress"),
-    P("compute.shares.training", 0.63, "float", "share",
+    P("compute.shares.training", 0.6, "float", "share",
       "Share of compute accumulating into the next frontier run", 0.0, 1.0, source="guess"),
     # --- policy ---
     P("policy.allocation", "fixed", "choice", "", "Compute split: fixed shares, or adaptive "
@@ -99,15 +99,15 @@ PARAMS: tuple[Param, ...] = (
       "shares that follow each researcher's track record, fixed fair shares, expected value per "
       "compute, or first come first served",
       choices=("track_record", "fair", "value", "fifo"),
-      source="a lab learns whose ideas pay off (brief, mechanism 5)"),
+      source="guess: a real lab learns whose ideas pay off"),
     P("policy.newcomer_share", 0.05, "float", "share", "Track record: share of the experiment "
       "budget the AI researchers get between them before they have a track record", 0.0, 1.0,
-      source="guess", effect="-speedup"),
+      source="guess"),
     P("policy.memory_weeks", 52, "int", "weeks", "Track record: half-life of the lab's memory of "
       "what each researcher's ideas gained and the compute they used", 1, 1040, source="guess"),
     P("policy.track_record_rate", 1.0, "float", "-", "Track record: at each frontier run a share "
       "is multiplied by (its value per compute over the lab's)^this; 0 keeps shares fixed",
-      0.0, 10.0, source="guess", effect="+progress"),
+      0.0, 10.0, source="guess", effect="+speedup"),
     P("policy.track_record_prior", 1.0, "float", "claimants", "Track record: value per compute "
       "is shrunk toward the lab's average by this many typical claimants' compute", 0.0, 1000.0,
       source="guess"),
@@ -120,14 +120,15 @@ PARAMS: tuple[Param, ...] = (
     P("policy.min_share", 0.05, "float", "share", "Adaptive policy: floor of every share",
       0.0, 0.33),
     # --- humans ---
-    P("humans.count", 100, "int", "researchers", "Human researchers at week 0", 1, 100_000,
-      source="guess", effect="+progress"),
+    P("humans.count", 200, "int", "researchers", "Human researchers at week 0", 1, 100_000,
+      source="guess: a frontier lab's research staff of a few hundred", effect="+progress"),
     P("humans.hiring_per_year", 1.0, "float", "x/year", "Yearly growth factor of the human team",
       0.5, 10.0, source="guess", effect="+progress"),
     P("humans.taste_noise", 12.0, "float", "sd of true effects",
       "Median noise of a human's idea estimates, in units of the spread of true idea effects",
       0.01, 50.0,
-      source="calibrated with the idea classes to the shipped-idea facts; podcast [04:56-05:08]",
+      source="calibrated: results carry the signal (uninformative ones halve progress) and worse"
+             " taste still slows it; podcast [04:56-05:08]",
       effect="-progress"),
     P("humans.taste_spread", 0.386, "float", "log sd",
       "Spread of taste across humans (lognormal); 0.386 puts the 99.9th percentile at 3.3x "
@@ -190,7 +191,7 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.phi", 0.8, "float", "", "Ideas-get-harder exponent: an idea's effect on ln S scales "
       "as S^(phi-1) (semi-endogenous growth)", -3.0, 0.95,
       source="Jones (1995); Bloom et al. (2020); calibrated", effect="+progress"),
-    P("ideas.effect_scale", 0.013, "float", "ln S",
+    P("ideas.effect_scale", 0.008, "float", "ln S",
       "Frontier effect on ln S of one unit of idea quality at week 0", 1.0e-6, 10.0,
       source="calibrated to ~3x/year humans-only (Ho et al. 2024)", effect="+progress"),
     P("ideas.bold_share", 0.1, "float", "probability",
@@ -207,10 +208,11 @@ PARAMS: tuple[Param, ...] = (
       source="calibrated to the shipped-idea facts"),
     P("ideas.material_effect", 0.2, "float", "effect units",
       "A shipped idea helps (hurts) at scale when its frontier effect is above (below) plus "
-      "(minus) this; in between it is useless", 0.0, 10.0, source="guess"),
-    P("ideas.small_scale_bias", 0.3, "float", "correlation",
+      "(minus) this; in between it is useless", 0.0, 10.0, source="guess", role="setting"),
+    P("ideas.small_scale_bias", 0.6, "float", "correlation",
       "How much of taste noise is small-scale appeal: ideas that look good to intuition look "
-      "good in small experiments too", 0.0, 0.99, source="podcast [05:15-05:55]; guess",
+      "good in small experiments too", 0.0, 0.99,
+      source="calibrated: a visible share of shipped ideas hurts; podcast [05:15-05:55]",
       effect="-progress"),
     P("ideas.per_week", 2.0, "float", "ideas/week",
       "New ideas per researcher-week (ideas are cheap)", 0.01, 1000.0,
@@ -220,8 +222,13 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.shelf_life_weeks", 26.0, "float", "weeks",
       "Ideas in a backlog older than this are forgotten: the recipe they were about has moved on",
       1.0, 5200.0, source="guess"),
-    P("ideas.promote_threshold", 0.0, "float", "effect units",
-      "Posterior mean an idea needs to be tested, promoted or merged", -10.0, 10.0, source="guess"),
+    P("ideas.promote_threshold", -0.05, "float", "effect units",
+      "Mean effect an idea must be believed to have to be tested; each rung it climbs adds "
+      "ideas.rung_bar", -10.0, 10.0, source="guess: a cheap test is worth it for an idea that "
+      "might help"),
+    P("ideas.rung_bar", 0.2, "float", "effect units", "How much better an idea must look for "
+      "each rung it climbs (each costs many times the one below); the top rung's bar is what "
+      "merging takes", 0.0, 10.0, source="guess: ruthless prioritization, podcast [07:07-07:40]"),
     P("ideas.heritability", 0.15, "float", "", "How much a new idea inherits from the shipped idea "
       "it varies (lineage)", 0.0, 1.0, source="podcast [08:27-08:48]"),
     P("ideas.build_on_shipped", 0.7, "float", "probability",
@@ -248,12 +255,14 @@ PARAMS: tuple[Param, ...] = (
     P("experiments.interpret_weeks", [0.4, 0.6, 1.0], "floats", "researcher-weeks",
       "Human time to interpret a result at each rung", 0.0, 52.0, source="podcast [04:27-04:50]",
       effect="-progress"),
-    P("experiments.transfer_decades", 13.0, "float", "decades", "Transfer across scale: a result's "
+    P("experiments.transfer_decades", 6.0, "float", "decades", "Transfer across scale: a result's "
       "correlation with the frontier effect is exp(-gap/this), gap in decades of compute",
-      0.01, 100.0, source="podcast [05:38-05:44]; guess", effect="+progress"),
-    P("experiments.noise", 0.08, "float", "effect units", "Run-to-run noise of one experiment",
+      0.01, 100.0,
+      source="calibrated with taste noise to the signal facts; podcast [05:38-05:44]",
+      effect="+progress"),
+    P("experiments.noise", 0.2, "float", "effect units", "Run-to-run noise of one experiment",
       0.0, 10.0, source="guess", effect="-progress"),
-    P("experiments.reading_noise", 0.05, "float", "effect units",
+    P("experiments.reading_noise", 0.1, "float", "effect units",
       "Noise added in interpreting a result, at median interpretation skill", 0.0, 10.0,
       source="guess", effect="-progress"),
     P("experiments.frontier_coupling", 0.7, "float", "", "How an informative experiment's cost "
@@ -266,16 +275,18 @@ PARAMS: tuple[Param, ...] = (
     P("experiments.labour_substitution", 0.2, "float", "-", "How far researcher labour buys "
       "research with less compute: an experiment's compute falls as (1 + engineering / setup "
       "time)^-this, engineering being the researcher-weeks put into it while it waited (0: "
-      "complements)", 0.0, 3.0, source="Whitfill & Wu (2025): sigma ~0 to ~2.6; guess",
+      "complements)", 0.0, 3.0,
+      source="calibrated: doubling humans gives lambda in 0.2 to 0.9; Whitfill & Wu (2025): "
+             "sigma ~0 to ~2.6",
       effect="+progress"),
     P("experiments.results", "informative", "choice", "", "Ablation: what experiments show. "
       "'uninformative' results are independent of the ideas' true effects, 'perfect' ones show "
       "them exactly", choices=("informative", "uninformative", "perfect"), role="ablation"),
     # --- frontier ---
     P("frontier.enabled", True, "bool", "", "Big training runs on or off", role="ablation"),
-    P("frontier.early_gain", 0.69, "float", "ln S", "The lab runs early once the ideas merged "
-      "since the last run claim this much gain (0: only every interval)", 0.0, 100.0,
-      source="guess: a doubling's worth"),
+    P("frontier.early_factor", 4.0, "float", "x", "The lab runs early once the ideas merged "
+      "since the last run claim this many times what an interval gained at the week-0 pace (0: "
+      "only every interval)", 0.0, 1000.0, source="guess"),
     P("frontier.min_interval_weeks", 1, "int", "weeks", "Fewest weeks between frontier runs",
       1, 520, source="guess"),
     P("frontier.interval_weeks", 13, "int", "weeks", "Weeks between frontier runs", 1, 520,
@@ -290,8 +301,8 @@ PARAMS: tuple[Param, ...] = (
       source="guess"),
     # --- explosion ---
     P("explosion.doublings", 4, "int", "doublings", "An explosion: this many doublings of software "
-      "efficiency in a row, each at least as fast as the one before, the last at most half as "
-      "long as the first before them", 2, 20, role="setting"),
+      "efficiency taking on average at most half as long as the as many before them, the last "
+      "no slower than those", 1, 20, role="setting"),
     P("explosion.max_log10_efficiency", 12.0, "float", "log10 S",
       "Safety stop: the run ends once software efficiency passes 10^this (stop = cap)",
       1.0, 300.0, role="setting"),

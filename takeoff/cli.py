@@ -84,6 +84,10 @@ def build_parser() -> Parser:
     app_server.register(sub)
     from takeoff.sweep import command as sweep_command
     sweep_command.register(sub)
+    from takeoff.forecast import command as forecast_command
+    forecast_command.register(sub)
+    from takeoff.forecast import discover as discover_command
+    discover_command.register(sub)
 
     cal = sub.add_parser("calibrate", help="measure the calibration facts of the default "
                          "scenario (docs/model.md) and print them with their targets")

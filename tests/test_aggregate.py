@@ -6,10 +6,8 @@ import math
 
 import numpy as np
 import pytest
-from scipy.stats import norm
 
 from model.aggregate import AggregateModel, simulate_aggregate
-from model.aggregate.funnel import FunnelSpec, build_table
 from model.run import simulate
 from model.scenario import load_scenario
 from takeoff.cli import main
@@ -28,7 +26,7 @@ def pair():
 def test_aggregate_writes_the_agent_models_columns_and_summary_keys(pair):
     agents, agg = pair
     assert agg.columns == agents.columns
-    assert set(agg.summary) == set(agents.summary)
+    assert list(agg.summary) == list(agents.summary)
     assert agg.model is None
     assert [r[0] for r in agg.rows] == list(range(SHORT["run.weeks"] + 1))
     for row in agg.rows:
@@ -40,62 +38,53 @@ def test_aggregate_is_deterministic_and_ignores_the_seed():
     a = simulate_aggregate(s)
     b = simulate_aggregate(s.replace({"run.seed": 7}))
     assert a.rows == b.rows
+    assert json.dumps(a.summary, sort_keys=True) == json.dumps(
+        {**b.summary, "seed": a.summary["seed"]}, sort_keys=True)
 
 
-def test_aggregate_explodes_cleanly_with_finite_outputs():
+def test_aggregate_stops_at_the_cap_with_finite_outputs():
     s = load_scenario("software_explosion").replace({"run.weeks": 520})
     r = simulate_aggregate(s)
-    assert r.summary["exploded"] and r.summary["explosion_week"] < 520
+    assert r.summary["stop"] == "cap" and r.summary["stop_week"] < 520
+    assert r.summary["exploded"] and r.summary["explosion_week"] <= r.summary["stop_week"]
     assert r.summary["software_efficiency"] <= 10.0 ** s.explosion.max_log10_efficiency * 1.0001
     assert all(math.isfinite(v) for row in r.rows for v in row if isinstance(v, float))
 
 
-def test_funnel_opens_exactly_the_ideas_above_the_bar():
-    """The share opened at the bar is P(z + noise > bar) for the Gaussian mixture of ideas."""
-    s = load_scenario("baseline").replace({"ideas.build_on_shipped": 0.0})
-    spec = FunnelSpec.from_settings(s)
-    noise = s.humans.taste_noise * spec.sd_all
-    table = build_table(spec, noise, 1.0)
-    bar = spec.bar(noise)
-    exact = sum(p * norm.sf((bar - mu) / math.hypot(sd, noise))
-                for p, mu, sd in ((1 - spec.p_bold, spec.mu[0], spec.sd[0]),
-                                  (spec.p_bold, spec.mu[1], spec.sd[1])))
-    assert table.f_bar == pytest.approx(exact, rel=0.005)
-    st = table.at(table.f_bar)
-    assert st["reach"][0] == pytest.approx(table.f_bar, rel=1e-6)  # every opened idea runs rung 1
-    assert np.all(np.diff(st["reach"]) <= 0) and st["merge"] <= st["reach"][-1]
+def test_a_lab_whose_ai_gets_no_compute_is_its_own_humans_only_twin():
+    s = load_scenario("baseline").replace({**SHORT, "compute.shares.inference": 0.0,
+                                           "compute.shares.training": 0.7,
+                                           "compute.shares.experiments": 0.3})
+    m = AggregateModel(s)
+    m.run()
+    assert m.ln_s_history == m.twin.ln_s_history
+    assert set(m.data["speedup"]) == {1.0}
 
 
-def test_opening_fewer_ideas_means_opening_better_ones():
-    s = load_scenario("baseline")
-    spec = FunnelSpec.from_settings(s)
-    table = build_table(spec, s.humans.taste_noise * spec.sd_all, 1.0)
-    quality = [table.at(f)["z"] / table.at(f)["merge"] for f in (0.3, 0.1, 0.01, 1e-4)]
-    assert all(b > a for a, b in zip(quality, quality[1:], strict=False))
+def test_ai_researchers_speed_the_lab_up():
+    r = simulate_aggregate(load_scenario("baseline").replace({"run.weeks": 156}))
+    assert r.summary["final_speedup"] > 1.05
+    assert r.summary["software_efficiency"] > math.exp(
+        math.log(r.summary["twin_progress_per_year"]) * 156 / 52)
 
 
-def test_more_experiment_compute_buys_weaker_ideas_in_a_compute_bound_lab():
-    """The aggregate's own compute elasticity is below 1 (the podcast's 10x -> ~5x)."""
+def test_more_experiment_compute_speeds_up_a_compute_bound_lab_less_than_in_proportion():
+    """The podcast's 10x experiment compute -> ~5x: an elasticity of progress below 1."""
     s = load_scenario("humans_only").replace({"run.weeks": 52})
-    rates = []
-    for boost in (1.0, 10.0):
-        m = AggregateModel(s.replace({"compute.experiment_boost": boost}), twin=False)
-        rates.append(m.research_rate(0.0, 0.0))
+    rates = [AggregateModel(s.replace({"compute.experiment_boost": boost}),
+                            twin=False).research_rate(0.0, 0.0) for boost in (1.0, 10.0)]
     elasticity = math.log10(rates[1] / rates[0])
-    assert 0.4 < elasticity < 0.95
+    assert 0.2 < elasticity < 0.95
 
 
-@pytest.mark.parametrize("key, seeds", [("ideas", 6), ("compute", 6)])
-def test_aggregate_tracks_the_mean_of_seeded_agent_runs(key, seeds):
-    """Identical researchers: ln S of the aggregate against the agents' mean, from year one on.
-
-    Where ideas bind (1,000 humans, compute not binding) within 5%; where compute binds (the
-    default lab) within 20%, the queue being the mean field's roughest approximation.
-    """
-    regime = next(r for r in REGIMES if r.key == key)
-    a = compare(regime, list(range(1, seeds + 1)))
+def test_aggregate_tracks_the_mean_of_seeded_agent_runs_where_compute_binds():
+    """Identical researchers, the default lab's compute: ln S against the agents' mean."""
+    regime = next(r for r in REGIMES if r.key == "compute")
+    a = compare(regime, [1, 2, 3, 4])
     assert a.weeks.size >= 8
     assert a.worst <= regime.tolerance, (a.worst, a.worst_week)
+    # Not by luck at the end alone: within the tolerance at the horizon too.
+    assert abs(a.relative[-1]) <= regime.tolerance
 
 
 def test_cli_runs_the_aggregate_with_the_same_outputs(tmp_path):
@@ -107,3 +96,10 @@ def test_cli_runs_the_aggregate_with_the_same_outputs(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["weeks"] == 40 and summary["frontier_runs"] == 3
     assert (out / "speedup.png").is_file()
+
+
+def test_research_rate_leaves_the_model_as_it_was():
+    m = AggregateModel(load_scenario("baseline").replace(SHORT))
+    before = (m.st.copy(), m.que.copy())
+    assert m.research_rate(2.0, 1.0) > 0
+    assert np.array_equal(before[0], m.st) and np.array_equal(before[1], m.que)

@@ -97,9 +97,10 @@ def digests(name: str) -> str:
     agents = []
     for cls in (HumanResearcher, AIResearcher, AICopilot):
         for a in m.agents_by_type.get(cls, ()):
-            row = (a.unique_id, cls.__name__, a.copies)
+            row = (a.unique_id, cls.__name__, float(a.copies))
             if cls is not AICopilot:
-                row += (a.row, a.taste, a.speed, a.ideas_merged, a.ideas_shipped, a.pipelines)
+                row += (a.row, float(a.taste), float(a.speed), float(a.ideas_merged),
+                        float(a.ideas_shipped), int(a.pipelines))
             agents.append(row)
     return " ".join(_sha(x) for x in (csv, summary, lineage, repr(agents).encode()))
 
@@ -125,25 +126,27 @@ if __name__ == "__main__":  # print the table to paste into GOLDEN after a delib
 
 
 # The fast paths behind those bytes, each against the plain computation it replaces -----------
-def _walk_plainly(unit, want, group, quantum, event, free, rest_min):
+def _walk_plainly(unit, want, group, quantum, free, rest_min):
     """The scheduler's walk as its rules state it, one request at a time, in plain Python."""
-    granted, split = [], []
+    granted, split, head = [], [], -1
     for i in range(len(want)):
         if free < min([rest_min] + [min(w, u) for w, u in zip(want[i:], unit[i:], strict=True)]):
-            return granted, split, free, False
+            return granted, split, free, False, i if head < 0 else head
         if want[i] <= free and (not group[i] or want[i] <= quantum[i]):
             granted.append(i)
             split.append(0.0)
             free -= want[i]
-        elif group[i]:
+            continue
+        if group[i]:
             fits = float(np.floor(min(free, max(quantum[i], unit[i])) / unit[i]))
             if fits >= 1.0:
                 granted.append(i)
                 split.append(fits)
                 free -= fits * unit[i]
-        elif event[i]:  # a long-waiting big experiment reserves the budget
-            return granted, split, free, False
-    return granted, split, free, free >= rest_min
+                continue
+        if head < 0:  # the first request that got nothing heads the line
+            head = i
+    return granted, split, free, free >= rest_min, head
 
 
 def test_the_compiled_walk_grants_what_the_plain_walk_grants():
@@ -158,11 +161,10 @@ def test_the_compiled_walk_grants_what_the_plain_walk_grants():
         budget = float(rng.choice([5.0, 30.0, 300.0]))
         want = np.where(group, unit * weight, np.minimum(unit, budget))
         quantum = budget * rng.random(n) if rng.random() < 0.5 else np.full(n, np.inf)
-        event = group | ((rng.random(n) < 0.05) & (want > 0.5 * budget))
-        args = (unit, want, group, quantum, event, budget * rng.random(),
+        args = (unit, want, group, quantum, budget * rng.random(),
                 float(rng.choice([np.inf, 0.5, 5.0])))
-        at, split, free, more, _ = walk_queue(*args)
-        assert (at.tolist(), split.tolist(), free, more) == _walk_plainly(*args)
+        at, split, free, more, _, head = walk_queue(*args)
+        assert (at.tolist(), split.tolist(), free, more, head) == _walk_plainly(*args)
 
 
 def test_the_compiled_queue_order_is_numpys_lexsort():
@@ -176,12 +178,12 @@ def test_the_compiled_queue_order_is_numpys_lexsort():
         major[rng.random(n) < 0.1] = -0.0  # ties, and -0.0 == 0.0
         ones, no = np.ones(n), np.zeros(n, dtype=bool)
         # Everything fits: the walk grants the whole queue, in its order.
-        at, _, _ = order_and_walk(minor, major, ones, ones, no, ones, no, float(n),
-                                  int(rng.integers(1, 300)))
-        assert np.array_equal(at, np.lexsort((minor, major)))
+        at, _, _, _, head = order_and_walk(minor, major, ones, ones, no, ones, float(n),
+                                           int(rng.integers(1, 300)))
+        assert np.array_equal(at, np.lexsort((minor, major))) and head == -1
 
 
-@pytest.mark.parametrize("policy", ["fair", "value", "fifo"])
+@pytest.mark.parametrize("policy", ["track_record", "fair", "value", "fifo"])
 def test_ordering_the_queue_ahead_of_the_walk_grants_what_ordering_it_all_grants(
         monkeypatch, policy):
     from model import scheduler
@@ -229,12 +231,12 @@ def test_the_compiled_backlog_merge_keeps_what_a_stable_sort_keeps():
         got_est, got_ids, got_head = est.copy(), ids.copy(), head.copy()
         # The pool gets each kept idea's fields: its number j as z, its row's parent.
         n_new = int((new > -np.inf).sum())
-        pool = tuple(np.full(7 + new.size, -9.0) for _ in range(6))
+        pool = tuple(np.full(7 + new.size, -9.0) for _ in range(7))
         parent = rng.integers(0, 99, local.size).astype(float)
         row = np.repeat(np.arange(local.size), (new > -np.inf).sum(axis=1))
         j = np.arange(n_new, dtype=float)
         kept = merge_backlogs(got_est, got_ids, got_head, local, new, pick, 7, pool,
-                              (j, -j, j + 0.5, row, parent, 0.25, 3.0))
+                              (j, -j, j + 0.5, row, parent, 0.25, 3.0, 2.0 * j))
         assert np.array_equal(got_est[local], want_est)
         held = want_est > -np.inf
         fresh = held & (want_ids < 0)
@@ -246,6 +248,7 @@ def test_the_compiled_backlog_merge_keeps_what_a_stable_sort_keeps():
         assert pool[2][written].tolist() == (j_kept + 0.5).tolist()
         assert pool[3][written].tolist() == parent[row[j_kept]].tolist()
         assert set(pool[4][written]) <= {0.25} and set(pool[5][written]) <= {3.0}
+        assert pool[6][written].tolist() == (2.0 * j_kept).tolist()  # each idea's key
         expect = np.where(fresh, 0, want_ids)
         expect[fresh] = 7 + np.arange(fresh.sum())
         assert np.array_equal(got_ids[local][held], expect[held])

@@ -3,15 +3,17 @@
 import re
 from pathlib import Path
 
-from model.schema import markdown_table
+from takeoff import docs
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_parameter_table_in_docs_is_the_generated_one():
-    text = (ROOT / "docs" / "model.md").read_text()
-    section = text.split("<!-- params:start -->\n", 1)[1].split("<!-- params:end -->", 1)[0]
-    assert section.strip() == markdown_table().strip(), "regenerate: takeoff scenario params"
+def test_parameter_and_defaults_tables_in_docs_are_the_generated_ones():
+    assert docs.stale(("params", "defaults")) == [], "regenerate: make docs"
+
+
+def test_committed_scenario_and_calibration_tables_are_what_their_commands_write():
+    assert docs.stale(("scenarios", "calibration")) == [], "regenerate: make docs"
 
 
 def test_every_module_the_docs_name_exists():

@@ -1,229 +1,354 @@
-"""The idea funnel in expectation: what the agent model's research cycle does to a new idea.
+"""The idea funnel in expectation: what the agents' rules do to the ideas a researcher starts.
 
-The agent model draws ideas, lets taste pick which to test, runs them up the experiment ladder
-with imperfect transfer, updates beliefs after each rung and merges what clears the top. Every
-step is a rule applied to Gaussian draws, so for one researcher class (its taste noise and its
-skill at reading results) the share of new ideas that reach each rung, that merge, and the mean
-frontier effect, small-scale claim and helpful/harmful shares of the merged ones are integrals
-over those draws. This module evaluates them once per class on a fixed quasi-Monte Carlo sample
-(deterministic: the same scenario always gives the same numbers) and tabulates them against the
-one thing that varies week to week, how selective the class is: the share ``f`` of new ideas it
-opens, best estimates first.
+For a class of researchers (its taste noise, its skill at reading results, whether collaborators
+review its ideas) the agents' rules turn Gaussian draws into decisions: an idea's estimate, a
+collaborators' review, the results of each rung and the beliefs they give. Every quantity the
+mean field needs is an integral over those draws, evaluated here on one fixed scrambled-Sobol
+sample (deterministic) and tabulated against the two things that vary week to week:
 
-The integrals follow ``model/ideas.py`` and ``model/pipelines.py`` rule for rule:
+* ``f``, the share of new ideas the class starts, best estimate first. A human takes its
+  collaborators' opinions (``kernels.review``: for identical collaborators their mean opinion,
+  with the variance of one over their number, is the whole of what they say) and starts an idea
+  only if the talk leaves its belief above ``ideas.promote_threshold`` (``ResearchCycle.open``);
+  the ideas the talk vetoes stay in the backlog until they go stale, so over a shelf life a human
+  starts its best estimates that pass the talk (the agents' reordering of a shortlist by the talk
+  is left out). An AI cohort starts its best estimates. ``f`` is capped at ``f_max``, the share
+  of ideas that can be started at all;
+* ``n``, the ideas a researcher's backlog saw over a shelf life. The reservation bar a result must
+  clear (``ResearchCycle.work``: what the best idea still in the backlog promises) is the belief
+  of the best estimate: among ``n`` ideas its median is the estimate above which the ideas have
+  probability ln 2 / n, counting every idea for a researcher
+  waiting for compute (it starts few of the ideas it thinks of), among those not started for one
+  who starts what it thinks of; a run weighs the two by the share of the class that is patient.
 
-* a new idea is ordinary or bold, fresh or a variation on a merged parent (``ideas.heritability``,
-  ``ideas.build_on_shipped``); its estimate is ``z + noise * a``, its small-scale quirk
-  ``h q_parent + sqrt(1 - h^2) sd_class (bias a + sqrt(1 - bias^2) e)``;
-* it is opened when its estimate is among the best ``f`` and its posterior mean clears
-  ``ideas.promote_threshold`` (the same bar as ``ResearchCycle.open``);
-* at rung ``k`` the result is ``rho_k z + sqrt(1 - rho_k^2) q + run noise``, read with reading
-  noise over skill, and the posterior is updated as if the result were an independent signal;
-  the idea goes on while the posterior mean clears the bar, and merges after the top rung with
-  the claim ``read / rho_top``.
+For every (f, n), both ways, the table holds, per started idea, the share that reaches each rung
+above the first, that merges, and the sums over merged ideas of the frontier effect, the claim
+(the top rung's reading over its rho, ``FrontierRun.merge``), and of helpful and harmful ideas.
+A result is read exactly as ``kernels.read_results`` reads it (the two-class belief,
+``kernels.beliefs``), with the same quirk that repeats from rung to rung. The estimate is
+sampled by its tail quantile, three quarters uniformly and a quarter log-uniformly down to 1e-15,
+so an AI cohort's best one-in-a-trillion ideas are resolved as well as a human's best
+one-in-twenty.
 
-The estimate is sampled by its tail quantile, three quarters uniformly and a quarter
-log-uniformly down to 1e-12 (weights by the balance heuristic), so the best one-in-a-billion
-ideas an AI cohort opens are resolved as well as a human's best one-in-five.
+Tables depend only on the parameters in :func:`table_key` (not on compute, headcounts or ``phi``)
+and are kept on disk next to this module once built (``python -m model.aggregate`` builds the
+shipped scenarios' at install), so a run loads them instead of integrating.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
-from scipy.special import ndtri
-from scipy.stats import qmc
+from numba import njit
 
-TAIL = 12.0  # decades of tail quantile the sample covers
-SAMPLE_LOG2 = 14  # 2^14 points per stratum (class x fresh/child): about 1% precision
-GRID = np.concatenate([np.logspace(-TAIL, -0.0001, 480)])  # selection shares tabulated
+from model.duplication import distinct_table
+from model.kernels.beliefs import bars, mean_of, update
+from model.streams import ndtri
+
+VERSION = 7  # bump when the table's meaning changes: old files on disk are then ignored
+TAIL = 15.0  # decades of tail quantile the sample covers
+SAMPLE_LOG2 = 12  # 2^12 points per stratum (class x fresh or child)
 QMC_SEED = 20250101
+F_GRID = np.logspace(-TAIL, 0.0, 46)  # shares of new ideas started
+N_GRID = np.logspace(0.0, 18.0, 13)  # ideas a backlog saw over a shelf life
+LN2 = math.log(2.0)
+CACHE = Path(__file__).resolve().parent / "__pycache__"
+_MEMORY: dict[str, dict] = {}
 
 
 @dataclass(frozen=True)
-class FunnelSpec:
-    """Everything about an idea's path that does not change week to week.
-
-    Built from a scenario by :meth:`from_settings`; hashable so tables are cached per spec.
-    """
+class Spec:
+    """What an idea's path depends on that does not change week to week (one scenario)."""
 
     p_bold: float
     mu: tuple[float, float]  # ordinary, bold
     sd: tuple[float, float]
-    prior_mean: float
-    prior_var: float
     threshold: float
     bias: float
     heritability: float
     build: float
-    parent_u: float
-    parent_q: float
     rho: tuple[float, ...]
     run_noise: float
     reading_noise: float
     material: float
+    mode: int  # 0 informative, 1 uninformative, 2 perfect
+    shortlist: int
+    review_weight: float
+    reviewers: int
 
-    @classmethod
-    def from_settings(cls, s, parent_u: float = 0.0, parent_q: float = 0.0) -> FunnelSpec:
-        """The spec of scenario ``s`` with the lineage's typical parent (effect, quirk)."""
-        i, e = s.ideas, s.experiments
-        p = i.bold_share
-        mean = p * i.bold_mean + (1 - p) * i.ordinary_mean
-        second = (p * (i.bold_sd**2 + i.bold_mean**2)
-                  + (1 - p) * (i.ordinary_sd**2 + i.ordinary_mean**2))
-        rho = tuple(float(np.exp(-np.log10(1.0 / x) / e.transfer_decades)) for x in e.scales)
-        return cls(p, (i.ordinary_mean, i.bold_mean), (i.ordinary_sd, i.bold_sd), mean,
-                   second - mean**2, i.promote_threshold, i.small_scale_bias, i.heritability,
-                   i.build_on_shipped, float(parent_u), float(parent_q), rho, e.noise,
-                   e.reading_noise, i.material_effect)
+    @property
+    def mean(self) -> float:
+        """Mean effect of a new idea."""
+        return self.p_bold * self.mu[1] + (1 - self.p_bold) * self.mu[0]
 
     @property
     def sd_all(self) -> float:
-        """Spread of true effects of new ideas: the unit of taste noise."""
-        return float(np.sqrt(self.prior_var))
+        """Spread of the effects of new ideas: the unit of taste noise."""
+        second = (self.p_bold * (self.sd[1] ** 2 + self.mu[1] ** 2)
+                  + (1 - self.p_bold) * (self.sd[0] ** 2 + self.mu[0] ** 2))
+        return math.sqrt(second - self.mean**2)
 
-    def bar(self, noise: float) -> float:
-        """Lowest estimate an idea may be opened with (``ResearchCycle.open``)."""
-        gain = self.prior_var / (self.prior_var + noise**2)
-        return self.prior_mean + (self.threshold - self.prior_mean) / gain
+    @property
+    def prior(self) -> tuple[float, float, float, float, float]:
+        """The two-class prior every researcher starts a belief from."""
+        return (self.p_bold, self.mu[1], self.sd[1] ** 2, self.mu[0], self.sd[0] ** 2)
 
 
-@lru_cache(maxsize=8)
-def _normals(dims: int) -> tuple[np.ndarray, np.ndarray]:
-    """Fixed scrambled-Sobol sample: a tail-quantile column and ``dims`` standard normals."""
-    u = qmc.Sobol(dims + 1, scramble=True, seed=QMC_SEED).random_base2(SAMPLE_LOG2)
+def spec_of(s) -> Spec:
+    """The funnel's parameters of scenario ``s`` (as ``ResearchCycle`` reads them)."""
+    i, e, h = s.ideas, s.experiments, s.humans
+    mode = {"informative": 0, "uninformative": 1, "perfect": 2}[e.results]
+    rho = tuple(max(math.exp(-math.log10(1.0 / x) / e.transfer_decades), 1e-6)
+                for x in e.scales)
+    if mode == 2:
+        rho = tuple(1.0 for _ in rho)
+    degree = min(h.network_degree, h.count - 1)
+    reviewers = 2 * (degree // 2) if degree >= 2 else 0  # Watts-Strogatz: k // 2 each side
+    return Spec(i.bold_share, (i.ordinary_mean, i.bold_mean), (i.ordinary_sd, i.bold_sd),
+                i.promote_threshold, i.small_scale_bias, i.heritability, i.build_on_shipped,
+                rho, 0.0 if mode == 2 else e.noise, 0.0 if mode == 2 else e.reading_noise,
+                i.material_effect, mode, h.shortlist, h.review_weight, reviewers)
+
+
+def sample(rungs: int) -> np.ndarray:
+    """The fixed scrambled-Sobol sample: a tail quantile, then standard normals."""
+    from scipy import special  # (only when tables are built: a run loads them)
+    from scipy.stats import qmc
+    u = qmc.Sobol(4 + 3 * rungs, scramble=True, seed=QMC_SEED).random_base2(SAMPLE_LOG2)
     u = np.clip(u, 1e-15, 1 - 1e-15)
-    return u[:, 0], ndtri(u[:, 1:])
+    out = special.ndtri(u)
+    out[:, 0] = u[:, 0]
+    return np.ascontiguousarray(out)
 
 
-def _tail_quantiles(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Tail quantiles (three quarters uniform, a quarter log-uniform) and importance weights."""
-    n = v.size
-    split = 3 * n // 4
-    u = np.concatenate([v[:split], 10.0 ** (-TAIL * v[split:])])
-    density = 0.75 + 0.25 / (u * TAIL * np.log(10.0))  # balance heuristic of both proposals
-    return u, 1.0 / density / n  # weights sum to ~1 over [1e-12, 1]
+@njit(cache=True, nogil=True)
+def _points(draws, spec_f, rho, noise, reading, review_noise, parent_u,
+            parent_q):  # pragma: no cover - compiled
+    """Every sample point's weight, estimate, belief after the review, and ladder beliefs.
 
-
-@dataclass
-class FunnelTable:
-    """Expected funnel of one researcher class, per new idea, against the share opened.
-
-    Attributes:
-        noise: Taste noise in effect units; skill: reading skill.
-        f: Shares of new ideas opened (best estimates first), increasing.
-        stats: Per new idea, at each share: ``reach`` (rungs x len(f)) ideas that run rung k,
-            ``merge``, ``z`` (sum of frontier effects of merged ideas), ``claim``, ``helpful``,
-            ``harmful``; divide by ``f`` for per-opened values.
-        f_bar: Share of new ideas whose estimate clears the bar.
-
+    ``spec_f`` packs the spec's numbers (see :func:`_pack`). Returns weight, estimate, the mean
+    after the review, the means after each rung (points x rungs), the effect, the claim and
+    the quirk.
     """
+    p_bold, mu_o, mu_b, sd_o, sd_b, thr, bias, h, build = spec_f[:9]
+    run_noise, mode, review_weight, reviewers, qmean, qsd = spec_f[9:15]
+    n_pts = draws.shape[0]
+    k_r = rho.size
+    total = 4 * n_pts
+    w = np.empty(total)
+    est = np.empty(total)
+    m0 = np.empty(total)
+    mk = np.empty((total, k_r))
+    zz = np.empty(total)
+    claim = np.empty(total)
+    quirk = np.empty(total)
+    var_cls = (sd_b * sd_b, sd_o * sd_o)
+    split = 3 * n_pts // 4
+    rest = math.sqrt(1.0 - bias * bias)
+    t = 0
+    for stratum in range(4):
+        bold = stratum % 2 == 1
+        child = stratum >= 2
+        p_cls = p_bold if bold else 1.0 - p_bold
+        p_lin = build if child else 1.0 - build
+        hh = h if child else 0.0
+        keep = math.sqrt(1.0 - hh * hh)
+        mu_c = mu_b if bold else mu_o
+        sd_c = sd_b if bold else sd_o
+        mu = mu_c + hh * sd_c * parent_u
+        sd = sd_c * keep
+        spread = math.sqrt(sd * sd + noise * noise)
+        shrink = sd * sd / (spread * spread)
+        for i in range(n_pts):
+            v = draws[i, 0]
+            if i >= split:  # the log-uniform quarter resolves the far tail
+                v = 10.0 ** (-TAIL * v)
+            dens = 0.75 + 0.25 / (v * TAIL * math.log(10.0))
+            w[t] = p_cls * p_lin / (dens * n_pts)
+            e = mu - spread * ndtri(v)
+            z = mu + (e - mu) * shrink + math.sqrt(sd * sd * (1.0 - shrink)) * draws[i, 1]
+            appeal = (e - z) / noise
+            q = hh * parent_q + keep * sd_c * (bias * appeal + rest * draws[i, 2])
+            vv = noise * noise
+            pb, mb, vb, mo, vo = update(p_bold, mu_b, sd_b * sd_b, mu_o, sd_o * sd_o, e, vv, vv)
+            if reviewers > 0 and review_weight > 0.0:
+                opinion = z + review_noise * (bias * appeal
+                                              + rest * draws[i, 3] / math.sqrt(reviewers))
+                vr = review_noise * review_noise / (review_weight * reviewers)
+                pb, mb, vb, mo, vo = update(pb, mb, vb, mo, vo, opinion, vr, vr)
+            est[t] = e
+            m0[t] = mean_of(pb, mb, mo)
+            read = 0.0
+            for k in range(k_r):
+                r = rho[k]
+                if mode == 2:
+                    obs = z
+                else:
+                    zk = z if mode == 0 else qmean + qsd * draws[i, 4 + 3 * k + 2]
+                    obs = r * zk + math.sqrt(1.0 - r * r) * q + run_noise * draws[i, 4 + 3 * k]
+                sd_read = reading
+                read = obs + sd_read * draws[i, 4 + 3 * k + 1]
+                noise2 = run_noise * run_noise + sd_read * sd_read
+                var_b = max(((1 - r * r) * var_cls[0] + noise2) / (r * r), 1e-12)
+                var_o = max(((1 - r * r) * var_cls[1] + noise2) / (r * r), 1e-12)
+                pb, mb, vb, mo, vo = update(pb, mb, vb, mo, vo, read / r, var_b, var_o)
+                mk[t, k] = mean_of(pb, mb, mo)
+            zz[t] = z
+            quirk[t] = q
+            claim[t] = read / rho[k_r - 1]
+            t += 1
+    return w, est, m0, mk, zz, claim, quirk
 
-    noise: float
-    skill: float
-    f: np.ndarray
-    stats: dict[str, np.ndarray]
-    f_bar: float
-    merged_z: np.ndarray  # merged ideas opened at the bar: effects, claims, quirks, weights
-    merged_claim: np.ndarray
-    merged_q: np.ndarray
-    merged_w: np.ndarray
-    merged_rank: np.ndarray  # share of new ideas with a better estimate (selection cut)
 
-    def at(self, f: float) -> dict[str, np.ndarray | float]:
-        """Expected funnel per new idea when the best ``f`` of new ideas are opened."""
-        f = float(max(min(f, self.f_bar), self.f[0]))
-        return {k: _interp_log(f, self.f, v) for k, v in self.stats.items()}
+@njit(cache=True, nogil=True)
+def _tabulate(w, est, m0, mk, zz, claim, f_grid, n_grid, thr, e_bar, noise, prior,
+              material):  # pragma: no cover - compiled
+    """Per started idea, against (bar, f, n): the funnel's stats (``point``).
 
-
-def _interp_log(f: float, grid: np.ndarray, values: np.ndarray) -> np.ndarray | float:
-    x = np.log(f)
-    xs = np.log(grid)
-    if values.ndim == 1:
-        return float(np.interp(x, xs, values))
-    return np.array([np.interp(x, xs, row) for row in values])
-
-
-@lru_cache(maxsize=512)
-def build_table(spec: FunnelSpec, noise: float, skill: float, merged: bool = False
-                ) -> FunnelTable:
-    """Tabulate the funnel of a class with taste ``noise`` (effect units) and reading ``skill``.
-
-    Cached: runs of the same scenario (and a run and its twin) share their tables. With
-    ``merged``, the table also keeps the sample of merged ideas at the bar (for the lineage).
+    Stats: reach of each rung above the first, merge, and over merged ideas effect, claim,
+    helpful and harmful. The bar is the belief of the median best of ``n`` ideas' estimates:
+    among every idea (row 0: a researcher waiting for compute starts few of the ideas it thinks
+    of) or among those not started (row 1: a researcher that starts what it thinks of as it
+    comes). Returns the table
+    (2, f, n, stats) and ``f_max``, the share of new ideas that can be started.
     """
-    rungs = len(spec.rho)
-    v, normal = _normals(2 + 2 * rungs)
-    u_tail, w_tail = _tail_quantiles(v)
-    eps_z, eps_q = normal[:, 0], normal[:, 1]
-    eps_run, eps_read = normal[:, 2:2 + rungs], normal[:, 2 + rungs:]
-    parts = []
-    h = spec.heritability
-    for cls, p_cls in ((0, 1.0 - spec.p_bold), (1, spec.p_bold)):
-        for child, p_lin in ((False, 1.0 - spec.build), (True, spec.build)):
-            weight = p_cls * p_lin
-            if weight <= 0:
+    n_pts = w.size
+    k_r = mk.shape[1]
+    n_stats = k_r + 4
+    by_est = np.argsort(-est)
+    started = np.zeros(n_pts, dtype=np.bool_)
+    out = np.zeros((2, f_grid.size, n_grid.size, n_stats))
+    f_eff = np.zeros(f_grid.size)
+    p_bold, mu_b, var_b, mu_o, var_o = prior
+    bar = np.full((2, n_grid.size), thr)
+    v = noise * noise
+    for j in range(f_grid.size):
+        f = f_grid[j]
+        if j > 0 and 0.0 < f_eff[j - 1] < f_grid[j - 1]:  # saturated: every startable idea
+            f_eff[j] = f_eff[j - 1]
+            out[:, j] = out[:, j - 1]
+            continue
+        # Ideas start best estimate first; the review vetoes those it leaves below the bar
+        # (they stay in the backlog and go stale).
+        started[:] = False
+        got = 0.0
+        for r in range(n_pts):
+            if got >= f:
+                break
+            i = by_est[r]
+            if est[i] < e_bar:
+                break
+            if m0[i] >= thr:
+                started[i] = True
+                got += w[i]
+        f_eff[j] = got
+        if got <= 0.0:
+            continue
+        # The best of n estimates: where the mass above it is ln 2 / n.
+        for row in range(2):
+            bar[row, :] = thr
+            m = n_grid.size - 1
+            h_cum = 0.0
+            for r in range(n_pts):
+                i = by_est[r]
+                if row == 1 and started[i]:
+                    continue
+                h_cum += w[i]
+                while m >= 0 and h_cum >= LN2 / n_grid[m]:
+                    pb, mb, vb, mo, vo = update(p_bold, mu_b, var_b, mu_o, var_o, est[i], v, v)
+                    bar[row, m] = max(thr, mean_of(pb, mb, mo))
+                    m -= 1
+                if m < 0:
+                    break
+        for i in range(n_pts):
+            if not started[i]:
                 continue
-            hh = h if child else 0.0
-            keep = np.sqrt(1.0 - hh**2)
-            mu = spec.mu[cls] + hh * spec.sd[cls] * (spec.parent_u if child else 0.0)
-            sd = spec.sd[cls] * keep
-            spread = np.sqrt(sd**2 + noise**2)
-            est = mu - spread * ndtri(u_tail)  # tail quantile u -> estimate
-            shrink = sd**2 / spread**2
-            z = mu + (est - mu) * shrink + np.sqrt(sd**2 * (1.0 - shrink)) * eps_z
-            appeal = (est - z) / noise
-            fresh = spec.sd[cls] * (spec.bias * appeal + np.sqrt(1.0 - spec.bias**2) * eps_q)
-            q = hh * (spec.parent_q if child else 0.0) + keep * fresh
-            parts.append((est, z, q, weight * w_tail))
-    est, z, q, w = (np.concatenate(x) for x in zip(*parts, strict=True))
-    eps_run = np.tile(eps_run, (len(parts), 1))
-    eps_read = np.tile(eps_read, (len(parts), 1))
-    w = w / w.sum()
-    order = np.argsort(-est, kind="stable")
-    est, z, q, w = est[order], z[order], q[order], w[order]
-    eps_run, eps_read = eps_run[order], eps_read[order]
-    # The ladder: every opened idea runs rung 1; it goes on while its posterior clears the bar.
-    sd_all = spec.sd_all
-    gain = spec.prior_var / (spec.prior_var + noise**2)
-    mean = spec.prior_mean + gain * (est - spec.prior_mean)
-    var = spec.prior_var * (1.0 - gain)
-    alive = np.ones(est.size, dtype=bool)
-    reach = np.zeros((rungs, est.size))
-    reading = spec.reading_noise / skill
-    read = np.zeros(est.size)
-    for k, rho in enumerate(spec.rho):
-        reach[k] = alive
-        obs = rho * z + np.sqrt(1.0 - rho**2) * q + spec.run_noise * eps_run[:, k]
-        read = obs + reading * eps_read[:, k]
-        var_obs = ((1.0 - rho**2) * sd_all**2 + spec.run_noise**2 + reading**2) / rho**2
-        precision = 1.0 / var + 1.0 / var_obs
-        mean = (mean / var + (read / rho) / var_obs) / precision
-        var = 1.0 / precision
-        alive &= mean >= spec.threshold
-    merge = alive.astype(np.float64)
-    claim = read / spec.rho[-1]
-    per = {
-        "reach": reach * w,
-        "merge": merge * w,
-        "z": merge * z * w,
-        "claim": merge * claim * w,
-        "helpful": merge * (z > spec.material) * w,
-        "harmful": merge * (z < -spec.material) * w,
-    }
-    cum_w = np.cumsum(w)
-    bar = spec.bar(noise)
-    n_bar = int(np.searchsorted(-est, -bar, side="right"))  # ideas with est >= bar
-    f_bar = float(cum_w[n_bar - 1]) if n_bar > 0 else 0.0
-    grid = GRID[GRID < max(f_bar, GRID[0] * 1.0001)]
-    grid = np.append(grid, max(f_bar, GRID[0]))
-    idx = np.minimum(np.searchsorted(cum_w, grid, side="left"), est.size - 1)
-    stats = {}
-    for key, arr in per.items():
-        cum = np.cumsum(arr, axis=-1)
-        stats[key] = cum[..., idx] if arr.ndim > 1 else cum[idx]
-    keep = (merge > 0) & (np.arange(est.size) < n_bar) if merged else np.zeros(0, dtype=bool)
-    return FunnelTable(noise, skill, grid, stats, f_bar, z[keep], claim[keep], q[keep], w[keep],
-                       cum_w[keep])
+            for row in range(2):
+                for m in range(n_grid.size):
+                    b = bar[row, m]
+                    alive = True
+                    for k in range(k_r - 1):
+                        alive = alive and mk[i, k] >= b
+                        if not alive:
+                            break
+                        out[row, j, m, k] += w[i]
+                    if alive and mk[i, k_r - 1] >= thr:
+                        out[row, j, m, k_r - 1] += w[i]
+                        out[row, j, m, k_r] += w[i] * zz[i]
+                        out[row, j, m, k_r + 1] += w[i] * claim[i]
+                        if zz[i] > material:
+                            out[row, j, m, k_r + 2] += w[i]
+                        elif zz[i] < -material:
+                            out[row, j, m, k_r + 3] += w[i]
+        out[:, j] /= got
+    # Shares the sample cannot resolve take the nearest resolved share's values.
+    for j in range(f_grid.size - 2, -1, -1):
+        if f_eff[j] <= 0.0:
+            out[:, j] = out[:, j + 1]
+    return out, f_eff[f_grid.size - 1]
+
+
+def _pack(spec: Spec) -> np.ndarray:
+    return np.array([spec.p_bold, spec.mu[0], spec.mu[1], spec.sd[0], spec.sd[1], spec.threshold,
+                     spec.bias, spec.heritability, spec.build, spec.run_noise, float(spec.mode),
+                     spec.review_weight, float(spec.reviewers), spec.mean, spec.sd_all])
+
+
+def point(spec: Spec, draws: np.ndarray, noise: float, reading: float, review_noise: float,
+          reviewed: bool, parent: tuple[float, float]) -> tuple[np.ndarray, float, tuple]:
+    """The table of one class: taste ``noise`` and ``reading`` noise in effect units.
+
+    Returns the (2, f, n, stats) table, ``f_max`` and the sample's points (for the lineage).
+    """
+    packed = _pack(spec)
+    if not reviewed:
+        packed[12] = 0.0
+    pts = _points(draws, packed, np.array(spec.rho), noise, reading, review_noise, *parent)
+    e_bar = float(bars(np.array([noise]), spec.threshold, *spec.prior)[0])
+    table, f_max = _tabulate(*pts[:6], F_GRID, N_GRID, spec.threshold, e_bar, noise, spec.prior,
+                             spec.material)
+    return table, float(f_max), pts
+
+
+def table_key(parts: dict) -> str:
+    """A stable name for a set of tables: the hash of everything they depend on."""
+    text = json.dumps({"version": VERSION, "grid": [SAMPLE_LOG2, TAIL, len(F_GRID), len(N_GRID)],
+                       **parts}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def load_or_build(parts: dict, build) -> dict:
+    """Tables named by ``parts``: from memory, from disk, or built (and saved) by ``build()``."""
+    key = table_key(parts)
+    if key in _MEMORY:
+        return _MEMORY[key]
+    path = CACHE / f"aggregate-{key}.npz"
+    tables = None
+    if path.is_file():
+        try:
+            with np.load(path) as f:
+                tables = {k: f[k] for k in f.files}
+        except (OSError, ValueError):  # a partial file from an interrupted write: rebuild
+            tables = None
+    if tables is None:
+        tables = build()
+        try:
+            CACHE.mkdir(exist_ok=True)
+            tmp = path.with_suffix(f".{id(tables)}.tmp.npz")
+            np.savez(tmp, **tables)
+            tmp.replace(path)
+        except OSError:  # a read-only install keeps its tables in memory only
+            pass
+    _MEMORY[key] = tables
+    return tables
+
+
+def duplication_table(pool: float, exponent: float) -> tuple[np.ndarray, np.ndarray]:
+    """``model.duplication``'s table, as log10 distinct ideas against log10 draws."""
+    log_d, distinct = distinct_table(float(pool), float(exponent))
+    return np.asarray(log_d, dtype=np.float64), np.log10(np.asarray(distinct, dtype=np.float64))

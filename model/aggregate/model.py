@@ -1,33 +1,34 @@
-"""The aggregate (mean-field) counterpart of the agent model: the same lab as a few equations.
+"""The aggregate (mean-field) counterpart of the agent model: the same lab, in expectation.
 
-No agents and no random draws: the state is log software efficiency ``ln S``, capability,
-compute and researcher counts, plus the ideas in flight as a fluid. Every week, in the order of
-``TakeoffModel.step``:
+No agents and no random draws. The lab's researchers are a few classes (three nodes of the human
+taste spread, or one when there is none, and the AI cohorts); the ideas each class has in flight
+are amounts in stocks by rung and stage, moved week by week by the agents' rules in expectation
+(``model.aggregate.week``, compiled); what becomes of the ideas a class starts comes from tables
+of the agents' funnel (``model.aggregate.funnel``), built once per set of parameters and kept on
+disk. ``ln S`` moves at frontier runs by the merged ideas' effects, each at the effect scale
+``ideas.effect_scale * S^(phi - 1)`` of the week it was started.
 
-1. compute grows, ``C(t) = initial * growth^(t/52)``, split by the shares;
-2. AI copies are ``inference * (1 - synthetic share) * S / copy_cost``, their taste and speed
-   ``ai.taste * taste_per_oom^capability`` and ``ai.speed * speed_per_oom^capability``, the
-   autonomous share ``t^4 / (t^4 + autonomy_taste^4)``; copilots speed humans up as in
-   ``Workforce.update``;
-3. each group of researchers opens the share of its new ideas that the binding resource allows
-   (``model.aggregate.flow``), and the funnel in expectation (``model.aggregate.funnel``) says how
-   many reach each rung, merge, and what they are worth at the frontier;
-4. openings leave the pipeline after their sojourn; merges count once per idea by the same
-   Zipf/Heaps occupancy law as ``model.duplication`` (draws this epoch -> distinct ideas);
-5. every ``frontier.interval_weeks`` a run adds the merged ideas' effects, each at the effect
-   scale ``ideas.effect_scale * S^(phi - 1)`` of the week it was opened, to ``ln S``, sets
-   capability from the run's effective compute and teaches humans (``humans.learning_rate``).
+Approximations, by design (``docs/calibration.md`` says what they cost):
 
-So ``d ln S / dt = effect_scale * S^(phi - 1) * sum_groups opened * E[z merged] * distinct share``
-with the openings set by ideas, researcher time or compute, and the explosion condition of
-semi-endogenous growth (returns ``r = lambda / (1 - phi)`` above 1) is what these equations do
-when AI copies grow with ``S``.
+* selection: a class's started ideas are the best share ``f`` of its new ideas by estimate, the
+  review vetoing those it leaves below the threshold, ``f`` being starts over ideas thought of;
+  the agents pick from a backlog of the last shelf life's ideas and reorder a shortlist by the
+  review. The reservation bar is the belief of the median best estimate among a shelf life's
+  ideas, counting those started or not as the class is patient or not;
+* the startable backlog forgets a shelf life's share a week (the agents forget at the shelf life);
+* human heterogeneity is three quadrature nodes of taste (speed and reading skill at their means);
+  a node's collaborators are of median taste; hires join a node's mean taste noise;
+* the queue: a human's queued requests at each rung are spread evenly over its class, for
+  whether it is patient (``experiments.queue_weeks``); within a class, requests are served
+  oldest first in the mean, and classes share compute by their shares, elastically; the track
+  record moves shares between classes, not between lucky and unlucky researchers of a class;
+* researcher time: each stage drains at first order (work that fits in the week finishes in it
+  and the next stage starts on what is left, as in the agents);
+* AI cohorts choose continuously, not in blocks of ideas; selection beyond the top 1e-15 of
+  ideas is read at 1e-15;
+* lineage: one typical parent (``model.aggregate.lineage``); duplication per week's merges by the
+  same occupancy law as ``model.duplication``; taste learning by Poisson lessons per node.
 
-What the mean field approximates, by design (see ``docs/calibration.md``): a researcher's
-backlog picks its best ideas by order statistics, the mean field by a sharp selection threshold;
-the scheduler's fair share makes waits for compute lumpy, the mean field spreads them evenly
-over a turn; a lineage follows one parent at a time, the mean field a typical parent; AI cohorts
-choose in blocks of ideas, the mean field continuously; and there is no run-to-run noise.
 ``simulate_aggregate`` returns a :class:`model.run.RunResult` with ``model=None`` and the agent
 model's columns and summary keys.
 """
@@ -35,41 +36,41 @@ model's columns and summary keys.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
-from numpy.polynomial.hermite_e import hermegauss
 
 from model import metrics
-from model.aggregate import outputs
-from model.aggregate.flow import Flow, Group, solve
-from model.aggregate.funnel import FunnelSpec, FunnelTable, build_table
-from model.aggregate.lineage import ZCLIP, typical_parent
-from model.duplication import expected_distinct
+from model.aggregate import funnel, outputs
+from model.aggregate import week as wk
+from model.aggregate.lineage import typical_parent
+from model.explosion import DoublingClock
+from model.kernels.beliefs import bars
+from model.lineage import ZCLIP
 from model.run import RunResult
 from model.scenario import Scenario, load_scenario
 
 LN10 = math.log(10.0)
-NOISE_STEPS = 32  # taste noise is tabulated on a lattice of 1/32 decade around the week-0 value
-TASTE_NODES = 3  # quadrature nodes over the human taste spread
-SPEED_NODES = 2
-AUTONOMY_STEEPNESS = 4.0  # as model.workforce
+AI_DECADES = (0.25, 5.0)  # AI taste grid: from a quarter decade below ai.taste to 10^5
+AI_STEP = 0.25  # decades between AI grid points
+LEARNING_POINTS = 5  # human taste-noise multipliers tabulated between the floor and 1
 
 
-def _nodes(spread: float, count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lognormal quadrature: multipliers exp(spread * x) and their probabilities."""
-    if spread <= 0 or count <= 1:
+def _taste_nodes(spread: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Hermite nodes of the lognormal taste spread: multipliers and weights."""
+    if spread <= 0:
         return np.ones(1), np.ones(1)
-    x, w = hermegauss(count)
-    return np.exp(spread * x), w / w.sum()
+    x = np.array([-math.sqrt(3.0), 0.0, math.sqrt(3.0)])
+    return np.exp(spread * x), np.array([1.0, 4.0, 1.0]) / 6.0
 
 
 class AggregateModel:
-    """The mean-field lab: deterministic, weekly, with the agent model's columns.
+    """The mean-field lab: deterministic, weekly, with the agent model's columns and summary.
 
     Args:
         settings: The scenario; the shipped ``baseline`` when None.
-        twin: Step a humans-only twin alongside, for the speedup (ignored when AI is off).
-        follow: Internal: the model whose compute split a twin copies.
+        twin: Run a humans-only twin alongside, for the speedup (ignored when AI is off).
+        follow: Internal: the lab whose history (to week 0) and compute split this twin shares.
 
     """
 
@@ -77,397 +78,337 @@ class AggregateModel:
                  follow: AggregateModel | None = None):
         s = settings if settings is not None else load_scenario("baseline")
         self.settings = s
-        self.follow = follow
         self.rungs = len(s.experiments.scales)
-        self.ladder = {"implement": np.array(s.experiments.implement_weeks),
-                       "interpret": np.array(s.experiments.interpret_weeks),
-                       "run": np.array(s.experiments.run_weeks),
-                       "per_week": s.ideas.per_week, "shelf": s.ideas.shelf_life_weeks}
-        self.shares = np.array([s.compute.shares.inference, s.compute.shares.experiments,
-                                s.compute.shares.training])
-        self.ln_ref = math.log(s.compute.shares.training * s.compute.initial
-                               * s.frontier.interval_weeks + 1e-300)
-        self.ln_cap = s.explosion.max_log10_efficiency * LN10
-        self.horizon = s.run.weeks + s.run.burn_in_weeks + 8 * 52 + 64
-        self._tables: dict[tuple, FunnelTable] = {}
-        self._flow_key: tuple = ()
-        self._hints: dict = {}
-        self._flows: list[Flow] = []
-        self.spec = FunnelSpec.from_settings(s)
-        self.sd = self.spec.sd_all
-        self.noise0 = s.humans.taste_noise * self.sd
-        self.taste_x, self.taste_w = _nodes(s.humans.taste_spread, TASTE_NODES)
-        self.speed_x, self.speed_w = _nodes(s.humans.speed_spread, SPEED_NODES)
-        # Reading skill enters as reading noise / skill: one node with the same mean square.
-        self.skill = math.exp(-s.humans.interpretation_spread**2)
-        self.spec = self._lineage_fixed_point()
-        self._reset_state()
-        self.twin = (AggregateModel(s.humans_only(), twin=False, follow=self)
-                     if twin and s.ai.enabled else None)
-        self._burn_in(s.run.burn_in_weeks)
-        self.ln_s_history = [0.0]
-        self.data: dict[str, list] = {c: [] for c in metrics.reporters(self.rungs)}
-        self.research_speed, self.speedup = 0.0, 1.0
-        self._record()
-
-    # --- state --------------------------------------------------------------------------
-    def _reset_state(self) -> None:
-        s = self.settings
+        self.running = True
+        self.stop: str | None = None
+        self.exploded, self.explosion_week = False, None
+        self._ran = False
+        if follow is not None:
+            self._copy_from(follow)
+        else:
+            self._setup(s)
+            self._burn_in(s.run.burn_in_weeks)
+        self.twin = (AggregateModel(s, twin=False, follow=self)
+                     if twin and s.ai.enabled and follow is None else None)
+        self._follow = follow
         self.week = 0
-        self.ln_s = self.ln_proxy = self.capability = self.capability_synthetic = 0.0
-        self.exploded, self.explosion_week, self.running = False, None, True
-        self.training = self.synthetic_data = 0.0
-        self.pending = 0.0  # sum of merged effects (ln S) waiting for the next run
-        self.pending_quality = 0.0  # the same in effect units
-        self.log: list[tuple[int, float, float]] = []  # per run: week, gain, quality
-        self.pending_human = 0.0  # distinct human ideas waiting (lessons)
-        self.pending_shipped = np.zeros(3)  # merged, helpful, harmful ideas waiting
-        self.epoch_draws = 0.0
-        self.runs = 0
-        self.learned = 0.0  # log of the human taste-noise multiplier (learning)
-        self.total = s.compute.initial
-        self.budget = self.inference = 0.0
-        self.humans = float(s.humans.count)
-        self.ai_copies = self.ai_autonomy = self.copilot_copies = 0.0
-        self.ai_taste, self.ai_speed = s.ai.taste, s.ai.speed
-        self.utilisation = self.queue = self.cycle = 0.0
-        self.counts = {k: 0.0 for k in ("generated", "started", "promoted", "merged", "shipped",
-                                        "shipped_harmful", "shipped_helpful", "duplicated")}
-        self.tested = np.zeros(self.rungs)
-        # Ideas in flight, by the week they leave the pipeline (offset from week 0 of history).
-        fields = ("merged", "z", "quality", "claim", "helpful", "harmful", "human", "promoted")
-        self.future = {k: np.zeros(self.horizon) for k in fields}
-        self.future_tested = np.zeros((self.rungs, self.horizon))
-        self.offset = s.run.burn_in_weeks + 1
+        self.ln_s = 0.0
+        self._week0 = self._row0.copy()
+        self.ln_s_history = [0.0]
+        self._data: dict | None = None
+        self.log: list[tuple[int, float, float]] = []
+        self.frontier = SimpleNamespace(clock=DoublingClock(s.explosion.doublings), runs=0,
+                                        log=self.log, pace0=self.pace0)
+        self.research_speed, self.speedup = 0.0, 1.0
+
+    @property
+    def data(self) -> dict[str, list]:
+        """The time series, the agent model's columns (week 0 only before :meth:`run`)."""
+        if self._data is None:
+            self._data = outputs.columns(self, self._row0[None, :], np.zeros(1), np.zeros(1),
+                                         np.ones(1))
+        return self._data
+
+    # --- construction ---------------------------------------------------------------------
+    def _setup(self, s: Scenario) -> None:
+        self.spec = spec = funnel.spec_of(s)
+        taste, weight = _taste_nodes(s.humans.taste_spread)
+        n_h = taste.size
+        self.par = _params(s, spec)
+        self.rung = np.array([s.experiments.scales, s.experiments.run_weeks,
+                              s.experiments.implement_weeks, s.experiments.interpret_weeks,
+                              np.maximum(np.array(s.experiments.implement_weeks), 0.05)],
+                             dtype=np.float64)
+        t = self._tables(s, spec, taste)
+        self.tab, self.fmax, self.xg = t["tab"], t["fmax"], t["xg"]
+        self.g0, self.ng = t["g0"].astype(np.int64), t["ng"].astype(np.int64)
+        self.dup_d, self.dup_n = t["dup_d"], t["dup_n"]
+        self.grids = np.array([math.log10(funnel.F_GRID[0]),
+                               math.log10(funnel.F_GRID[1] / funnel.F_GRID[0]),
+                               math.log10(funnel.N_GRID[0]),
+                               math.log10(funnel.N_GRID[1] / funnel.N_GRID[0])])
+        m = self.rungs + 10
+        c_n = n_h + 1
+        self.cls = np.zeros((c_n, wk.N_CLS))
+        ai_share = s.policy.newcomer_share if s.ai.enabled else 0.0
+        for c in range(n_h):
+            self.cls[c, wk.C_N] = s.humans.count * weight[c]
+            self.cls[c, wk.C_START] = self.cls[c, wk.C_SHARE] = (1.0 - ai_share) * weight[c]
+            self.cls[c, wk.C_LAMBDA] = 1.0
+            self.cls[c, wk.C_TASTE] = taste[c]
+            self.cls[c, wk.C_WEIGHT] = weight[c]
+        ai = self.cls[n_h]
+        ai[wk.C_N] = s.ai.cohorts if s.ai.enabled else 0.0
+        ai[wk.C_START] = ai[wk.C_SHARE] = ai_share
+        ai[wk.C_LAMBDA] = ai[wk.C_TASTE] = 1.0
+        k = self.rungs
+        self.imp, self.que, self.itp = (np.zeros((c_n, k, m)) for _ in range(3))
+        self.run_ring = np.zeros((c_n, k, wk.RING, m))
+        self.draw = np.zeros((c_n, k, wk.RING))
+        self.pend = np.zeros((c_n, 5))
+        self.tested = np.zeros(k)
+        st = self.st = np.zeros(wk.N_ST)
+        st[wk.S_SH_INF] = s.compute.shares.inference
+        st[wk.S_SH_EXP] = s.compute.shares.experiments
+        st[wk.S_SH_TRAIN] = s.compute.shares.training
+        st[wk.S_LAST_RUN] = -s.run.burn_in_weeks
+        st[wk.S_LEARNED] = -1e18
+        st[wk.S_NH] = s.humans.count
+        st[wk.S_AI_TASTE], st[wk.S_AI_SPEED] = s.ai.taste, s.ai.speed
+        runs = s.run.weeks + s.run.burn_in_weeks + 2
+        self.runlog = np.zeros((runs + 1, 4))
+
+    def _tables(self, s: Scenario, spec: funnel.Spec, taste: np.ndarray) -> dict:
+        """The funnel tables of every class (built once per set of parameters, kept on disk)."""
+        sd = spec.sd_all
+        h = s.humans
+        learns = h.learning_rate > 0 and h.taste_floor < 1
+        lambdas = (np.geomspace(max(h.taste_floor, 1e-3), 1.0, LEARNING_POINTS) if learns
+                   else np.ones(1))
+        reading_h = spec.reading_noise * math.exp(h.interpretation_spread**2)
+        classes = [[(float(lam * h.taste_noise * sd / t), reading_h,
+                     float(lam * h.taste_noise * sd), True, float(math.log(lam)))
+                    for lam in lambdas] for t in taste]
+        if s.ai.enabled:
+            lo, hi = math.log10(s.ai.taste) - AI_DECADES[0], AI_DECADES[1]
+            grid = np.arange(lo, max(hi, lo + AI_STEP) + 1e-9, AI_STEP)
+            classes.append([(float(h.taste_noise * sd / 10.0**g), spec.reading_noise / 10.0**g,
+                             0.0, False, float(g * LN10)) for g in grid])
+        else:
+            classes.append(classes[0][:1])
+        parts = {"spec": [repr(spec)], "classes": classes, "window": s.ideas.lineage_window,
+                 "dup": [s.ideas.duplication_pool, s.ideas.duplication_exponent]}
+
+        def build() -> dict:
+            draws = funnel.sample(self.rungs)
+            noise0 = h.taste_noise * sd
+            parent = (0.0, 0.0)
+            if spec.build > 0 and spec.heritability > 0:
+                ref = funnel.point(spec, draws, noise0, reading_h, noise0, True, (ZCLIP, 0.0))
+                e_bar = float(bars(np.array([noise0]), spec.threshold, *spec.prior)[0])
+                parent = typical_parent(ref[2], spec, s.ideas.lineage_window, e_bar)
+            tabs, fmax, xg, g0, ng = [], [], [], [], []
+            for points in classes:
+                g0.append(len(tabs))
+                ng.append(len(points))
+                for noise, reading, review, reviewed, x in points:
+                    t, f_max, _ = funnel.point(spec, draws, noise, reading, review, reviewed,
+                                               parent)
+                    tabs.append(t)
+                    fmax.append(f_max)
+                    xg.append(x)
+            dup_d, dup_n = funnel.duplication_table(s.ideas.duplication_pool,
+                                                    s.ideas.duplication_exponent)
+            return {"tab": np.array(tabs), "fmax": np.array(fmax), "xg": np.array(xg),
+                    "g0": np.array(g0), "ng": np.array(ng), "dup_d": dup_d, "dup_n": dup_n,
+                    "parent": np.array(parent)}
+
+        return funnel.load_or_build(parts, build)
+
+    def _simulate(self, week0: int, week1: int, history: bool, ai: bool, follow: bool,
+                  shares: np.ndarray, rec: np.ndarray) -> int:
+        return wk.simulate(self.par, self.rung, self.cls, self.imp, self.que, self.itp,
+                           self.run_ring, self.draw, self.pend, self.st, self.tab, self.fmax,
+                           self.xg, self.g0, self.ng, self.grids, self.dup_d, self.dup_n, week0,
+                           week1, history, ai, follow, shares, rec, self.runlog, self.tested)
 
     def _burn_in(self, weeks: int) -> None:
         """The lab's humans-only history, then week-0 values, as ``TakeoffModel.burn_in``."""
-        if weeks <= 0:
-            return
-        for week in range(-weeks + 1, 1):
-            self.week = week
-            self.research_week(history=True, learning=0.0)
-        rescale = math.exp(-(self.settings.ideas.phi - 1.0) * self.ln_s)
-        for key in ("z", "claim"):
-            self.future[key] *= rescale
-        self.pending *= rescale
-        self.week = 0
-        self.ln_s = self.ln_proxy = self.capability = self.capability_synthetic = 0.0
-        self.exploded, self.explosion_week = False, None
-        self.runs = 0
-        self.log.clear()
-        for key in self.counts:
-            self.counts[key] = 0.0
+        s = self.settings
+        rec = np.zeros((max(weeks, 1), wk.N_REC + self.rungs))
+        empty = np.zeros((1, 3))
+        if weeks > 0:
+            self._simulate(-weeks + 1, 0, True, False, False, empty, rec)
+        st = self.st
+        rescale = math.exp(-(s.ideas.phi - 1.0) * st[wk.S_LN_S])
+        k = self.rungs
+        for stock in (self.imp, self.que, self.itp, self.run_ring):
+            stock[..., k + 2] *= rescale
+            stock[..., k + 3] *= rescale
+        self.pend[:, wk.Q_ZS] *= rescale
+        st[wk.S_CLAIMED] *= rescale
+        n = int(self.runlog[0, 0])
+        log = self.runlog[1:n + 1]
+        year = log[log[:, 0] > -52, 2].sum()
+        span = min(52, weeks)
+        self.pace0 = s.ideas.effect_scale * year * 52.0 / max(span, 1)
+        self.runlog[:] = 0.0
+        for i in (wk.S_LN_S, wk.S_PROXY, wk.S_CAP, wk.S_CAP_SYN, wk.S_RUNS, wk.S_STOP,
+                  wk.S_GENERATED, wk.S_STARTED, wk.S_PROMOTED, wk.S_MERGED, wk.S_SHIPPED,
+                  wk.S_HARMFUL, wk.S_HELPFUL, wk.S_DUPLICATED, wk.S_EXP_COMPUTE,
+                  wk.S_REC_USED, wk.S_REC_OFFERED, wk.S_REC_WAITING):
+            st[i] = 0.0
+        st[wk.S_CYCLE_LOG:wk.S_CYCLE_LOG + 8] = 0.0
         self.tested[:] = 0.0
-        self.pending_human = 0.0
+        st[wk.S_TOTAL] = s.compute.initial
+        st[wk.S_BUDGET] = st[wk.S_TOTAL] * st[wk.S_SH_EXP] * s.compute.experiment_boost
+        row = np.zeros((1, wk.N_REC + self.rungs))
+        wk._record(row[0], st, self.cls, self.cls.shape[0] - 1, self.tested, 0)
+        self._row0 = row[0]
 
-    # --- one week -------------------------------------------------------------------------
-    def step(self) -> None:
-        """One week: the research cycle, the twin, the measurements."""
-        self.week += 1
-        self.research_week()
-        self.ln_s_history.append(self.ln_s)
-        if self.twin is not None:
-            self.twin.step()
-        self.research_speed = self._speed(self.ln_s_history)
-        if self.twin is not None:
-            self.speedup = (max(self.research_speed, metrics.SPEED_FLOOR)
-                            / max(self.twin.research_speed, metrics.SPEED_FLOOR))
-        self._record()
-        if self.exploded or self.week >= self.settings.run.weeks:
-            self.running = False
+    def _copy_from(self, lab: AggregateModel) -> None:
+        """A twin: the lab's state at week 0 (its history is the lab's), its own from then."""
+        for name in ("spec", "par", "rung", "tab", "fmax", "xg", "g0", "ng", "dup_d", "dup_n",
+                     "grids", "pace0"):
+            setattr(self, name, getattr(lab, name))
+        for name in ("cls", "imp", "que", "itp", "run_ring", "draw", "pend", "tested", "st",
+                     "runlog", "_row0"):
+            setattr(self, name, getattr(lab, name).copy())
 
-    def _speed(self, hist: list[float]) -> float:
-        t = len(hist) - 1
-        span = min(t, self.settings.metrics.speed_window_weeks)
-        return (hist[t] - hist[t - span]) * 52.0 / span if t else 0.0
-
-    def research_week(self, history: bool = False, learning: float | None = None) -> None:
-        """The week's research in expectation; ``history`` runs no AI (the burn-in)."""
-        s, w = self.settings, self.week
-        self.total = s.compute.initial * s.compute.growth_per_year ** (w / 52.0)
-        if self.follow is not None:
-            self.shares = self.follow.shares.copy()
-        self.budget = self.total * self.shares[1] * s.compute.experiment_boost
-        self.inference = self.total * self.shares[0]
-        self._workforce(w, ai=s.ai.enabled and not history)
-        prices = (np.array(s.experiments.scales) * max(self.shares[2], 0.01) * self.total
-                  * s.frontier.interval_weeks
-                  * math.exp(-(1.0 - s.experiments.frontier_coupling) * self.ln_s))
-        groups, kinds = self._groups(prices)
-        flows = self._solve(groups, prices)
-        scale = s.ideas.effect_scale * math.exp((s.ideas.phi - 1.0) * self.ln_s)
-        for flow, kind, g in zip(flows, kinds, groups, strict=True):
-            self.counts["generated"] += s.ideas.per_week * g.speed * g.count
-            self._schedule(flow, scale, kind)
-        used = sum(f.compute for f in flows) * self.total
-        self.utilisation = min(used / max(self.budget, 1e-300), 1.0)
-        self.queue = sum(f.queued for f in flows)
-        opened = sum(f.opened for f in flows)
-        self.cycle = (sum(f.opened * f.sojourn for f in flows) / opened / self.rungs
-                      if opened > 0 else 0.0)
-        self._arrivals()
-        self.training += self.total * self.shares[2]
-        if self.frontier_synthetic:
-            self.synthetic_data += self.inference * s.synthetic.share * math.exp(self.ln_s)
-        if w % s.frontier.interval_weeks == 0:
-            self.epoch_draws = 0.0
-            if s.frontier.enabled:
-                self._frontier_run(w, s.humans.learning_rate if learning is None else learning)
-            self.training = self.synthetic_data = 0.0
-
-    @property
-    def frontier_synthetic(self) -> bool:
-        """Whether the synthetic-data channel runs (AI on and the channel on)."""
-        return bool(self.settings.synthetic.enabled and self.settings.ai.enabled)
-
-    def _solve(self, groups: list[Group], prices: np.ndarray) -> list[Flow]:
-        """The groups' flows, in compute units of this week's total compute.
-
-        Budget and prices both scale with total compute, so between frontier runs a lab without
-        AI faces the same problem every week: the last solution is reused when nothing changed.
-        """
-        self.ladder["prices"] = prices / self.total
-        key = (tuple((id(g.table), g.count, g.speed, g.implement_boost, g.interpret_boost,
-                      g.pipelines, g.claim) for g in groups),
-               self.budget / self.total, tuple(self.ladder["prices"]))
-        if key != self._flow_key:
-            self._flow_key = key
-            self._flows = solve(groups, self.budget / self.total, self.ladder, self._hints)
-        return self._flows
-
-    def _workforce(self, week: int, ai: bool) -> None:
-        s = self.settings
-        h = s.humans
-        if h.hiring_per_year != 1.0:
-            self.humans = float(max(int(h.count * h.hiring_per_year ** (week / 52.0)), h.count))
-        if not ai:
-            self.ai_copies = self.ai_autonomy = self.copilot_copies = 0.0
-            return
-        a = s.ai
-        syn = s.synthetic.share if self.frontier_synthetic else 0.0
-        self.ai_taste = a.taste * a.taste_per_oom**self.capability
-        self.ai_speed = a.speed * a.speed_per_oom**self.capability
-        self.ai_copies = self.inference * (1.0 - syn) * math.exp(self.ln_s) / a.copy_cost
-        ratio = (self.ai_taste / a.autonomy_taste) ** AUTONOMY_STEEPNESS
-        self.ai_autonomy = ratio / (1.0 + ratio)
-        self.copilot_copies = self.ai_copies * (1.0 - self.ai_autonomy) / self.humans
-
-    def _table(self, noise: float, skill: float) -> FunnelTable:
-        """The funnel of a class, its noise snapped to the 1/64-decade lattice around week 0."""
-        k = round(math.log10(noise / self.noise0) * NOISE_STEPS)
-        j = round(math.log10(skill) * NOISE_STEPS)
-        key = (k, j)
-        if key not in self._tables:
-            self._tables[key] = build_table(self.spec,
-                                            float(self.noise0 * 10.0 ** (k / NOISE_STEPS)),
-                                            float(10.0 ** (j / NOISE_STEPS)))
-        return self._tables[key]
-
-    def _groups(self, prices: np.ndarray) -> tuple[list[Group], list[str]]:
-        s = self.settings
-        groups, kinds = [], []
-        labour = self.copilot_copies * self.ai_speed
-        noise_mult = math.exp(self.learned)
-        for tx, tw in zip(self.taste_x, self.taste_w, strict=True):
-            noise = self.noise0 * noise_mult / tx
-            table = self._table(noise, self.skill)
-            share = min(1.0, self.ai_taste / (tx / noise_mult)) if self.ai_copies > 0 else 0.0
-            implement = 1.0 + labour
-            interpret = 1.0 / ((1.0 - share) + share / (1.0 + labour))
-            for vx, vw in zip(self.speed_x, self.speed_w, strict=True):
-                n = self.humans * tw * vw
-                groups.append(Group(table, n, float(vx), implement, interpret,
-                                    float(s.humans.pipelines), n))
-                kinds.append("human")
-        autonomous = self.ai_copies * self.ai_autonomy
-        if autonomous > 0:
-            a = s.ai
-            affordable = s.frontier.interval_weeks * self.budget / max(prices.sum(), 1e-300)
-            pipelines = min(float(s.humans.pipelines), max(affordable / a.cohorts, 1.0)
-                            * a.cohorts / autonomous)
-            table = self._table(s.humans.taste_noise * self.sd / self.ai_taste, self.ai_taste)
-            groups.append(Group(table, autonomous, self.ai_speed, 1.0, 1.0, pipelines,
-                                autonomous / a.copies_per_share))
-            kinds.append("ai")
-        return groups, kinds
-
-    def _schedule(self, flow: Flow, scale: float, kind: str) -> None:
-        """Openings of this week leave the pipeline after their sojourn: tests, merges."""
-        st = flow.stats
-        n = flow.new  # the flow's stats are per new idea
-        self.counts["started"] += flow.opened
-        base = self.week + self.offset
-        for k in range(self.rungs):
-            self._put(self.future_tested[k], base, flow.sojourn * flow.stage[k],
-                      n * st["reach"][k])
-        self._put(self.future["promoted"], base, flow.sojourn * 0.5,
-                  n * float(np.sum(st["reach"][1:])))
-        values = {"merged": n * st["merge"], "z": n * st["z"] * scale, "quality": n * st["z"],
-                  "claim": n * st["claim"] * scale, "helpful": n * st["helpful"],
-                  "harmful": n * st["harmful"], "human": n * st["merge"] * (kind == "human")}
-        for key, v in values.items():
-            self._put(self.future[key], base, flow.sojourn, v)
-
-    def _put(self, arr: np.ndarray, base: int, delay: float, value: float) -> None:
-        d = max(delay, 0.0)
-        lo = int(math.floor(d))
-        frac = d - lo
-        i = min(base + lo, arr.size - 2)
-        arr[i] += value * (1.0 - frac)
-        arr[i + 1] += value * frac
-
-    def _arrivals(self) -> None:
-        """Ideas leaving the pipeline this week: results read, merges settled for duplicates."""
-        i = self.week + self.offset
-        self.tested += self.future_tested[:, i]
-        self.counts["promoted"] += self.future["promoted"][i]
-        merged = self.future["merged"][i]
-        if merged <= 0:
-            return
-        s = self.settings.ideas
-        before = float(expected_distinct(np.array([self.epoch_draws]), s.duplication_pool,
-                                         s.duplication_exponent)[0])
-        self.epoch_draws += merged
-        after = float(expected_distinct(np.array([self.epoch_draws]), s.duplication_pool,
-                                        s.duplication_exponent)[0])
-        distinct = min(max((after - before) / merged, 0.0), 1.0)
-        self.counts["merged"] += merged * distinct
-        self.counts["duplicated"] += merged * (1.0 - distinct)
-        self.pending += self.future["z"][i] * distinct
-        self.pending_quality += self.future["quality"][i] * distinct
-        self.ln_proxy += self.future["claim"][i] * distinct
-        self.pending_human += self.future["human"][i] * distinct
-        self.pending_shipped += np.array([merged, self.future["helpful"][i],
-                                          self.future["harmful"][i]]) * distinct
-
-    def _frontier_run(self, week: int, learning: float) -> None:
-        s = self.settings
-        self.runs += 1
-        gain = self.pending
-        self.log.append((week, gain, self.pending_quality))
-        self.pending_quality = 0.0
-        self.ln_s += gain
-        shipped = self.pending_shipped
-        self.counts["shipped"] += shipped[0]
-        self.counts["shipped_helpful"] += shipped[1]
-        self.counts["shipped_harmful"] += shipped[2]
-        self.pending_shipped = np.zeros(3)
-        self.pending = 0.0
-        if gain / s.frontier.interval_weeks >= math.log(2.0) or self.ln_s >= self.ln_cap:
-            self.ln_s = min(self.ln_s, self.ln_cap)
-            self.exploded, self.explosion_week = True, week
-        if self.training > 0:
-            ln_effective = math.log(self.training) + self.ln_s
-            if self.frontier_synthetic:
-                ratio = self.synthetic_data / math.exp(min(ln_effective, 700.0))
-                self.capability_synthetic += s.synthetic.efficiency * math.log10(1.0 + ratio)
-            self.capability = (ln_effective - self.ln_ref) / LN10 + self.capability_synthetic
-        if learning > 0 and self.humans > 0:
-            lessons = self.pending_human / self.humans
-            degree = min(s.humans.network_degree, int(self.humans) - 1)
-            degree = degree if degree >= 2 else 0
-            cut = lessons * (math.log1p(-learning)
-                             + degree * math.log1p(-learning * s.humans.learning_spillover))
-            self.learned = max(self.learned + cut, math.log(s.humans.taste_floor))
-        self.pending_human = 0.0
-
-    def research_rate(self, ln_s: float, capability: float, week: int = 0) -> float:
-        """The right-hand side of the equation for ln S: d ln S / dt per week, in steady state.
-
-        Openings, funnel and duplication of a lab at software efficiency ``ln_s`` and
-        capability ``capability`` with week ``week``'s compute, ideas valued at the effect scale
-        of ``ln_s`` and duplicates settled over a whole frontier interval. No state changes.
-        """
-        s = self.settings
-        saved = (self.ln_s, self.capability, self.week)
-        self.ln_s, self.capability, self.week = ln_s, capability, week
-        try:
-            self.total = s.compute.initial * s.compute.growth_per_year ** (week / 52.0)
-            self.budget = self.total * self.shares[1] * s.compute.experiment_boost
-            self.inference = self.total * self.shares[0]
-            self._workforce(week, ai=s.ai.enabled)
-            prices = (np.array(s.experiments.scales) * max(self.shares[2], 0.01) * self.total
-                      * s.frontier.interval_weeks
-                      * math.exp(-(1.0 - s.experiments.frontier_coupling) * ln_s))
-            groups, _ = self._groups(prices)
-            flows = self._solve(groups, prices)
-        finally:
-            self.ln_s, self.capability, self.week = saved
-        merged = sum(f.new * f.stats["merge"] for f in flows)
-        quality = sum(f.new * f.stats["z"] for f in flows)
-        if merged <= 0:
-            return 0.0
-        interval = s.frontier.interval_weeks
-        distinct = float(expected_distinct(np.array([merged * interval]),
-                                           s.ideas.duplication_pool,
-                                           s.ideas.duplication_exponent)[0]) / (merged * interval)
-        scale = s.ideas.effect_scale * math.exp((s.ideas.phi - 1.0) * ln_s)
-        return scale * quality * distinct
-
-    # --- lineage ------------------------------------------------------------------------
-    def _lineage_fixed_point(self) -> FunnelSpec:
-        """The typical parent a new idea varies: greedy choice among recent merged ideas.
-
-        Parents are chosen by softmax (temperature ``GREED`` spreads) over the beliefs of the
-        last ``ideas.lineage_window`` merged ideas; the window is represented by that many
-        quantiles of what the median human of the week-0 humans-only lab merges. The parent's
-        clipped standardised effect and its quirk shift every child; iterated to a fixed point.
-        """
-        s = self.settings
-        spec = self.spec
-        if s.ideas.build_on_shipped == 0 or s.ideas.heritability == 0:
-            return spec
-        spec = FunnelSpec.from_settings(s, ZCLIP, 0.0)  # start from the best parent possible
-        for _ in range(3):
-            self.spec = spec
-            self._tables.clear()
-            self._flow_key = ()
-            f, merges = self._week0_share()
-            table = build_table(spec, float(self.noise0), float(self.skill), merged=True)
-            u, q = typical_parent(table, s, spec, f, merges)
-            spec = FunnelSpec.from_settings(s, u, q)
-        self._tables.clear()
-        self._flow_key = ()
-        return spec
-
-    def _week0_share(self) -> tuple[float, float]:
-        """Share of new ideas the median human opens, and merges a week, in the week-0 lab."""
-        self._reset_state()
-        s = self.settings
-        self.budget = self.total * self.shares[1] * s.compute.experiment_boost
-        prices = (np.array(s.experiments.scales) * max(self.shares[2], 0.01) * self.total
-                  * s.frontier.interval_weeks)
-        groups, _ = self._groups(prices)
-        flows = self._solve(groups, prices)
-        merges = sum(fl.new * fl.stats["merge"] for fl in flows)
-        return flows[len(flows) // 2].f, merges
-
-    # --- outputs --------------------------------------------------------------------------
-    def _record(self) -> None:
-        values = outputs.row(self)
-        for key, column in self.data.items():
-            column.append(values[key])
-
+    # --- running ------------------------------------------------------------------------------
     def run(self) -> dict:
-        """Step to the horizon (or the explosion) and return the summary."""
-        while self.running:
-            self.step()
+        """Run to the horizon (or the cap) and return the summary."""
+        if not self._ran:
+            self._run()
         return self.summary()
 
+    def _run(self) -> None:
+        s = self.settings
+        horizon = s.run.weeks
+        rec = np.zeros((horizon + 1, wk.N_REC + self.rungs))
+        rec[0] = self._week0
+        last = self._simulate(1, horizon, False, s.ai.enabled, False, np.zeros((1, 3)), rec[1:])
+        self._finish(rec[:last + 1])
+        if self.twin is not None:
+            t = self.twin
+            shares = np.ascontiguousarray(rec[1:last + 1, wk.R_SH_INF:wk.R_SH_TRAIN + 1])
+            trec = np.zeros((last + 1, wk.N_REC + self.rungs))
+            trec[0] = t._week0
+            t._simulate(1, last, False, False, True, shares, trec[1:])
+            t._finish(trec)
+        self._columns(rec[:last + 1])
+        self._ran = True
+
+    def _finish(self, rec: np.ndarray) -> None:
+        """Read a lab's record: its ln S history, its frontier log and clock, its state."""
+        st = self.st
+        self.week = int(rec[-1, wk.R_WEEK])
+        self.ln_s_history = [0.0] + rec[1:, wk.R_LN_S].tolist()
+        self.ln_s = float(st[wk.S_LN_S])
+        self.ln_proxy = float(st[wk.S_PROXY])
+        self.capability = float(st[wk.S_CAP])
+        self.stop = {0.0: None, 1.0: "horizon", 2.0: "cap"}[float(st[wk.S_STOP])]
+        if self.stop is None and self._follow is None:
+            self.stop = "horizon"
+        n = int(self.runlog[0, 0])
+        self.log = [(int(w), float(g), float(q)) for w, g, q, _ in self.runlog[1:n + 1]]
+        clock = DoublingClock(self.settings.explosion.doublings)
+        for w, _, _, ln_s in self.runlog[1:n + 1]:
+            if clock.ship(int(w), float(ln_s)) and not self.exploded:
+                self.exploded, self.explosion_week = True, clock.explosion_week
+        self.frontier = SimpleNamespace(clock=clock, runs=n, log=self.log, pace0=self.pace0)
+        self.counts = {"shipped": float(st[wk.S_SHIPPED]), "shipped_helpful": float(
+            st[wk.S_HELPFUL]), "shipped_harmful": float(st[wk.S_HARMFUL]),
+            "duplicated": float(st[wk.S_DUPLICATED]), "merged": float(st[wk.S_MERGED])}
+        self.workforce = SimpleNamespace(ai_copies=float(st[wk.S_AI_COPIES]),
+                                         ai_taste=float(st[wk.S_AI_TASTE]))
+        self.research_speed = float(_speeds(self.ln_s_history,
+                                            self.settings.metrics.speed_window_weeks)[-1])
+
+    def _columns(self, rec: np.ndarray) -> None:
+        window = self.settings.metrics.speed_window_weeks
+        speed = _speeds(self.ln_s_history, window)
+        twin_ln = self.twin.ln_s_history if self.twin is not None else self.ln_s_history
+        twin_speed = _speeds(twin_ln, window) if self.twin is not None else speed
+        speedup = (np.maximum(speed, metrics.SPEED_FLOOR)
+                   / np.maximum(twin_speed, metrics.SPEED_FLOOR)) if self.twin else np.ones(
+            speed.size)
+        speedup[0] = 1.0
+        self.speedup = float(speedup[-1])
+        self._data = outputs.columns(self, rec, speed, twin_speed, speedup, twin_ln)
+        self.datacollector = SimpleNamespace(model_vars=self._data)
+
     def summary(self) -> dict:
-        """The agent model's per-run summary keys, from the mean-field trajectory."""
-        return outputs.summary(self)
+        """The agent model's per-run summary keys (``model.metrics.summary``), from this run."""
+        return metrics.summary(self)
+
+    # --- the equation for ln S ---------------------------------------------------------------
+    def research_rate(self, ln_s: float, capability: float, week: int = 0,
+                      weeks: int = 104) -> float:
+        """Steady d ln S / dt per week of this lab held at ``ln_s`` and ``capability``.
+
+        The lab (from its week-0 state) runs ``weeks`` weeks of ``week``'s compute with S and
+        capability frozen and its frontier runs shipping nothing, and the merged ideas' effect
+        (at the effect scale of ``ln_s``) over its second half is the rate. No state changes.
+        """
+        lab = AggregateModel.__new__(AggregateModel)
+        lab.settings = self.settings
+        lab._copy_from(self)
+        lab.par = self.par.copy()
+        s = self.settings
+        lab.par[wk.P_INITIAL] = s.compute.initial * s.compute.growth_per_year ** (week / 52.0)
+        lab.par[wk.P_GROWTH] = 1.0
+        lab.par[wk.P_FRONTIER] = 0.0
+        lab.par[wk.P_LN_CAP] = float("inf")
+        lab.par[wk.P_HORIZON] = float(weeks)
+        lab.st[wk.S_LN_S] = ln_s
+        lab.st[wk.S_CAP] = capability
+        rec = np.zeros((weeks, wk.N_REC + self.rungs))
+        half = weeks // 2
+        lab._simulate(1, half, False, s.ai.enabled, False, np.zeros((1, 3)), rec)
+        before = lab.pend[:, wk.Q_Z].sum()
+        lab._simulate(half + 1, weeks, False, s.ai.enabled, False, np.zeros((1, 3)), rec)
+        quality = (lab.pend[:, wk.Q_Z].sum() - before) / (weeks - half)
+        return float(s.ideas.effect_scale * math.exp((s.ideas.phi - 1.0) * ln_s) * quality)
+
+
+def _speeds(ln_s: list[float], window: int) -> np.ndarray:
+    """``metrics.research_speed`` at every week of a history: d ln S / dt per year."""
+    h = np.asarray(ln_s)
+    t = np.arange(h.size)
+    span = np.minimum(t, window)
+    out = np.zeros(h.size)
+    ok = span > 0
+    out[ok] = (h[ok] - h[t[ok] - span[ok]]) * 52.0 / span[ok]
+    return out
+
+
+def _params(s: Scenario, spec: funnel.Spec) -> np.ndarray:
+    """The scalar parameters of the weekly update (``model.aggregate.week.P_*``)."""
+    p = np.zeros(wk.N_PAR)
+    c, pol, h, a, e, i = s.compute, s.policy, s.humans, s.ai, s.experiments, s.ideas
+    syn = s.synthetic.enabled and a.enabled
+    values = {
+        wk.P_INITIAL: c.initial, wk.P_GROWTH: c.growth_per_year, wk.P_BOOST: c.experiment_boost,
+        wk.P_ADAPTIVE: float(pol.allocation == "adaptive"), wk.P_REVIEW_WEEKS: pol.review_weeks,
+        wk.P_ADAPT_STEP: pol.adapt_step, wk.P_MIN_SHARE: pol.min_share,
+        wk.P_INTERVAL: s.frontier.interval_weeks, wk.P_COUPLING: e.frontier_coupling,
+        wk.P_QUEUE_WEEKS: e.queue_weeks, wk.P_SUBST: e.labour_substitution,
+        wk.P_PER_WEEK: i.per_week, wk.P_SHELF: i.shelf_life_weeks, wk.P_PHI: i.phi,
+        wk.P_EFFECT_SCALE: i.effect_scale, wk.P_HUMANS: h.count, wk.P_HIRING: h.hiring_per_year,
+        wk.P_PIPELINES: h.pipelines, wk.P_SPEED_H: math.exp(h.speed_spread**2 / 2.0),
+        wk.P_AI_ENABLED: float(a.enabled), wk.P_AI_TASTE: a.taste,
+        wk.P_AI_TASTE_OOM: a.taste_per_oom, wk.P_AI_SPEED: a.speed,
+        wk.P_AI_SPEED_OOM: a.speed_per_oom, wk.P_COPY_COST: a.copy_cost,
+        wk.P_AUTONOMY_TASTE: a.autonomy_taste, wk.P_SETUP_TASTE: a.setup_taste,
+        wk.P_CPS: a.copies_per_share, wk.P_COHORTS: a.cohorts, wk.P_MAX_PIPES: a.max_pipelines,
+        wk.P_POLICY: wk.POLICIES.index(pol.scheduler), wk.P_NEWCOMER: pol.newcomer_share,
+        wk.P_MEMORY: 0.5 ** (1.0 / pol.memory_weeks), wk.P_RATE: pol.track_record_rate,
+        wk.P_PRIOR: pol.track_record_prior, wk.P_EXPLORATION: pol.exploration,
+        wk.P_SYN: float(syn), wk.P_SYN_SHARE: s.synthetic.share if syn else 0.0,
+        wk.P_SYN_EFF: s.synthetic.efficiency, wk.P_FRONTIER: float(s.frontier.enabled),
+        wk.P_EARLY_GAIN: s.frontier.early_gain, wk.P_MIN_INTERVAL: s.frontier.min_interval_weeks,
+        wk.P_LN_CAP: s.explosion.max_log10_efficiency * LN10,
+        wk.P_LN_REF: math.log(c.shares.training * c.initial * s.frontier.interval_weeks
+                              + 1e-300),
+        wk.P_LEARNING: h.learning_rate, wk.P_SPILL: h.learning_spillover,
+        wk.P_FLOOR: h.taste_floor, wk.P_REVIEWERS: spec.reviewers, wk.P_BACKLOG: i.backlog,
+        wk.P_HORIZON: s.run.weeks,
+    }
+    for key, value in values.items():
+        p[key] = float(value)
+    return p
 
 
 def simulate_aggregate(scenario: Scenario) -> RunResult:
-    """Run the mean-field counterpart of ``scenario`` to its horizon or its explosion."""
+    """Run the mean-field counterpart of ``scenario`` to its horizon or its cap."""
     model = AggregateModel(scenario)
     summary = model.run()
     columns = list(model.data)
+    for name, values in model.data.items():
+        bad = np.flatnonzero(~np.isfinite(np.asarray(values, dtype=np.float64)))
+        if bad.size:
+            raise FloatingPointError(f"non-finite {name}={values[bad[0]]} in week "
+                                     f"{model.data['week'][bad[0]]}")
     rows = list(zip(*(model.data[c] for c in columns), strict=True))
-    for row in rows:
-        for name, value in zip(columns, row, strict=True):
-            if isinstance(value, float) and not math.isfinite(value):
-                raise FloatingPointError(f"non-finite {name}={value} in week {row[0]}")
     return RunResult(scenario, columns, rows, summary, None)

@@ -1,85 +1,97 @@
-"""What the aggregate model reports: the agent model's time-series columns and summary keys.
+"""What the aggregate model reports: the agent model's time-series columns, in its order.
 
-Columns without a mean-field meaning are filled with what the agent model would show for the
-same lab: ``ai_agents`` is the number of Mesa agents the agent model would hold (its cohorts and
-one copilot per human), ``queue_length`` the ideas waiting for compute in the mean field, and
-``mean_cycle_weeks`` an opened idea's sojourn per rung. Everything is finite.
+Columns are read off the weekly record of ``model.aggregate.week`` and computed as
+``model.metrics`` computes them (research speed over the trailing window, speedup with both
+speeds floored, compression against the yardstick of ``metrics.yardstick``). Columns without a
+mean-field meaning hold what the agent model would show for the same lab: ``ai_agents`` is the
+number of Mesa agents it would hold (its cohorts and one copilot per human). The summary is
+``model.metrics.summary`` itself, read from the same attributes as the agent model's.
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
 from model import metrics
+from model.aggregate import week as wk
 
 
-def row(m) -> dict:
-    """One week of the time series: the agent model's columns, in its order."""
+def columns(m, rec: np.ndarray, speed, twin_speed, speedup, twin_ln=None) -> dict[str, list]:
+    """The agent model's columns (``metrics.reporters``) from the record ``rec`` (week rows)."""
     s = m.settings
     ai = s.ai.enabled
+    n = rec.shape[0]
+    ln_s = rec[:, wk.R_LN_S]
+    twin_ln = ln_s if twin_ln is None else np.asarray(twin_ln)[:n]
+    taste = rec[:, wk.R_AI_TASTE]
     spread = s.humans.taste_spread
-    human_taste = math.exp(-m.learned) * float(np.sum(m.taste_w * m.taste_x))
     if not ai:
-        pct = 0.0
+        pct = np.zeros(n)
     elif spread == 0:
-        pct = 100.0 if m.ai_taste > 1 else 0.0
+        pct = np.where(taste > 1, 100.0, 0.0)
     else:
-        pct = 50.0 * (1.0 + math.erf(math.log(m.ai_taste) / (spread * math.sqrt(2))))
-    twin_speed = m.twin.research_speed if m.twin else m.research_speed
-    row = {
-        "week": m.week, "compute_total": m.total,
-        "share_inference": float(m.shares[0]), "share_experiments": float(m.shares[1]),
-        "share_training": float(m.shares[2]), "experiment_compute": m.budget,
-        "utilisation": m.utilisation, "humans": int(m.humans),
-        "ai_agents": (s.ai.cohorts + int(m.humans)) if ai else 0,
-        "ai_copies": m.ai_copies, "ai_human_equivalents": m.ai_copies * m.ai_speed,
-        "ai_autonomous_share": m.ai_autonomy, "ai_taste": m.ai_taste if ai else 0.0,
-        "ai_taste_percentile": pct, "ai_speed": m.ai_speed if ai else 0.0,
-        "human_taste": human_taste, "software_efficiency": math.exp(m.ln_s),
-        "proxy_efficiency": math.exp(min(m.ln_proxy, metrics.MAX_LN_REPORTED)),
-        "capability": m.capability, "research_speed": m.research_speed,
-        "twin_research_speed": twin_speed, "speedup": m.speedup,
-        "ideas_generated": m.counts["generated"], "ideas_started": m.counts["started"],
-        "ideas_tested": float(m.tested.sum()),
+        pct = 50.0 * (1.0 + _erf(np.log(taste) / (spread * math.sqrt(2))))
+    humans = rec[:, wk.R_HUMANS].astype(np.int64)
+    pace = metrics.yardstick(m)
+    if pace and pace > 0:
+        back = np.maximum(np.arange(n) - metrics.YEAR, 0)
+        compression = (ln_s - ln_s[back]) / pace
+    else:
+        compression = np.zeros(n)
+    cap_ln = metrics.MAX_LN_REPORTED
+    values = {
+        "week": rec[:, wk.R_WEEK].astype(np.int64),
+        "compute_total": rec[:, wk.R_TOTAL],
+        "share_inference": rec[:, wk.R_SH_INF],
+        "share_experiments": rec[:, wk.R_SH_EXP],
+        "share_training": rec[:, wk.R_SH_TRAIN],
+        "experiment_compute": rec[:, wk.R_BUDGET],
+        "utilisation": rec[:, wk.R_UTIL],
+        "humans": humans,
+        "ai_agents": (s.ai.cohorts + humans) if ai else np.zeros(n, dtype=np.int64),
+        "ai_copies": rec[:, wk.R_AI_COPIES],
+        "ai_human_equivalents": rec[:, wk.R_AI_COPIES] * rec[:, wk.R_AI_SPEED],
+        "ai_autonomous_share": rec[:, wk.R_AUTONOMY],
+        "ai_taste": taste if ai else np.zeros(n),
+        "ai_taste_percentile": pct,
+        "ai_speed": rec[:, wk.R_AI_SPEED] if ai else np.zeros(n),
+        "human_taste": rec[:, wk.R_HUMAN_TASTE],
+        "software_efficiency": np.exp(ln_s),
+        "twin_software_efficiency": np.exp(twin_ln),
+        "proxy_efficiency": np.exp(np.minimum(rec[:, wk.R_PROXY], cap_ln)),
+        "capability": rec[:, wk.R_CAP],
+        "research_speed": np.asarray(speed, dtype=np.float64),
+        "twin_research_speed": np.asarray(twin_speed, dtype=np.float64),
+        "speedup": np.asarray(speedup, dtype=np.float64),
+        "compression": compression,
+        "ideas_generated": rec[:, wk.R_GENERATED],
+        "ideas_started": rec[:, wk.R_STARTED],
+        "ideas_tested": rec[:, wk.N_REC:].sum(axis=1),
     }
     for k in range(m.rungs):
-        row[f"ideas_tested_rung{k + 1}"] = float(m.tested[k])
-    row.update({
-        "ideas_promoted": m.counts["promoted"], "ideas_merged": m.counts["merged"],
-        "ideas_shipped": m.counts["shipped"],
-        "ideas_shipped_harmful": m.counts["shipped_harmful"],
-        "ideas_duplicated": m.counts["duplicated"], "queue_length": m.queue,
-        "mean_cycle_weeks": m.cycle, "frontier_runs": m.runs,
+        values[f"ideas_tested_rung{k + 1}"] = rec[:, wk.N_REC + k]
+    values.update({
+        "ideas_promoted": rec[:, wk.R_PROMOTED],
+        "ideas_merged": rec[:, wk.R_MERGED],
+        "ideas_shipped": rec[:, wk.R_SHIPPED],
+        "ideas_shipped_harmful": rec[:, wk.R_HARMFUL],
+        "ideas_duplicated": rec[:, wk.R_DUPLICATED],
+        "queue_length": rec[:, wk.R_QUEUE],
+        "mean_cycle_weeks": rec[:, wk.R_CYCLE],
+        "frontier_runs": rec[:, wk.R_RUNS].astype(np.int64),
     })
-    return row
+    return {name: values[name].tolist() for name in _names(m.rungs)}
 
 
-def summary(m) -> dict:
-    """The agent model's per-run summary keys, from the mean-field trajectory."""
-    s, d, c = m.settings, m.data, m.counts
-    years = max(m.week, 1) / 52.0
-    twin_ln = m.twin.ln_s_history if m.twin else m.ln_s_history
-    shipped = c["shipped"]
-    return {
-        "scenario": s.name, "seed": s.run.seed, "weeks": m.week,
-        "horizon_weeks": s.run.weeks, "exploded": m.exploded,
-        "explosion_week": m.explosion_week,
-        "software_efficiency": math.exp(m.ln_s),
-        "proxy_efficiency": math.exp(min(m.ln_proxy, metrics.MAX_LN_REPORTED)),
-        "capability": m.capability,
-        "progress_per_year": math.exp(m.ln_s / years),
-        "twin_progress_per_year": math.exp(twin_ln[-1] / years),
-        "weeks_to_10x": metrics.first_week_reaching(d["week"], m.ln_s_history, 10.0),
-        "weeks_to_100x": metrics.first_week_reaching(d["week"], m.ln_s_history, 100.0),
-        "weeks_to_1000x": metrics.first_week_reaching(d["week"], m.ln_s_history, 1000.0),
-        "peak_speedup": max(d["speedup"]), "final_speedup": d["speedup"][-1],
-        "final_research_speed": m.research_speed, "frontier_runs": m.runs,
-        "ideas_shipped": shipped,
-        "shipped_helpful_share": c["shipped_helpful"] / shipped if shipped else 0.0,
-        "shipped_harmful_share": c["shipped_harmful"] / shipped if shipped else 0.0,
-        "ideas_duplicated": c["duplicated"],
-        "final_ai_copies": m.ai_copies,
-        "final_ai_taste": m.ai_taste if s.ai.enabled else 0.0,
-    }
+@lru_cache(maxsize=8)
+def _names(rungs: int) -> tuple[str, ...]:
+    """The agent model's column names, in order (``metrics.reporters``)."""
+    return tuple(metrics.reporters(rungs))
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    from scipy.special import erf
+    return erf(x)

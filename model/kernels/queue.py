@@ -95,7 +95,8 @@ def walkable_requests(queued, rung, weight, owner, prices, discount, run_weeks, 
         u = prices[k] * discount[t] / max(run_weeks[k], 1.0)
         g = weight[i] > 1.0
         unit[t] = u
-        want[t] = u * weight[i] if g else min(u, budget)
+        # (A row left with part of an idea, after splits, wants only that part.)
+        want[t] = u * weight[i] if g else min(u * weight[i], budget)
         group[t] = g
         quantum[t] = budget * shares[owner[i]] / claim if claim > 0 else np.inf
     return unit, want, group, quantum

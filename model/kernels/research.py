@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from model.kernels.beliefs import mean_of, update
+from model.kernels.beliefs import mean_of, observe
 from model.streams import mix, ndtri, uniform
 
 
@@ -101,21 +101,21 @@ def engineer(state, owner, weight, effort, spare, queued):  # pragma: no cover -
 
 @njit(cache=True, nogil=True)
 def read_results(idx, normal, rung, owner, obs, belief, mean, weight, state, work_left, budget,
-                 skill, rho, implement, class_var, run_noise2, reading_noise, threshold, bar,
-                 tested, dropped, implementing):  # pragma: no cover - compiled
+                 skill, rho, implement, run_noise2, reading_noise, threshold, bar, step, tested,
+                 dropped, implementing):  # pragma: no cover - compiled
     """Read the results of pipelines ``idx``, update beliefs, and promote or drop each idea.
 
     A researcher reads each result with noise (``reading_noise`` over its skill; ``normal``
-    holds one draw per result) as an independent signal of the frontier effect at correlation
-    rho: the result over rho, whose variance beyond the effect's is the quirk's share of the
-    class's spread plus the noises, over rho squared (``kernels.beliefs.update``). An idea climbs
+    holds one draw per result) as what it is, rho times the frontier effect plus the quirk's
+    share plus noise, and updates its belief (``kernels.beliefs.observe``). An idea climbs
     a rung (state ``implementing`` there) only if its belief's mean clears ``threshold`` and
     its owner's ``bar``, what the best idea it could start instead promises: compute spent on a
-    disappointing idea is compute a fresher one could use. At the top rung an idea whose mean
-    clears ``threshold`` is to be merged. Any other is dropped on that evidence (state -1, no
+    disappointing idea is compute a fresher one could use; and the bar rises by ``step`` with
+    each rung, as each costs many times the one below. At the top rung an idea whose mean
+    clears the top rung's bar is to be merged. Any other is dropped on that evidence (state -1, no
     time left this week). Ideas tested and dropped are added per rung to ``tested`` and
-    ``dropped``. ``belief`` holds the (5, rows) beliefs (``kernels.beliefs``), updated in place
-    with ``mean``; ``class_var`` the variances of the bold and the ordinary class's effects.
+    ``dropped``. ``belief`` holds the (FIELDS, rows) beliefs (``kernels.beliefs``), updated in
+    place with ``mean``.
 
     Returns:
         The pipelines promoted and the pipelines to merge, each in the order of ``idx``.
@@ -132,20 +132,17 @@ def read_results(idx, normal, rung, owner, obs, belief, mean, weight, state, wor
         r = rho[k]
         reading = reading_noise / skill[owner[i]]
         read = obs[i] + reading * normal[t]
-        noise2 = run_noise2 + reading * reading
         # (A perfect result, rho 1 and no noise, pins the belief on the effect.)
-        var_b = max(((1 - r * r) * class_var[0] + noise2) / (r * r), 1e-12)
-        var_o = max(((1 - r * r) * class_var[1] + noise2) / (r * r), 1e-12)
-        pb, mb, vb, mo, vo = update(belief[0, i], belief[1, i], belief[2, i], belief[3, i],
-                                    belief[4, i], read / r, var_b, var_o)
-        belief[0, i], belief[1, i], belief[2, i], belief[3, i], belief[4, i] = pb, mb, vb, mo, vo
-        mean[i] = mean_of(pb, mb, mo)
+        noise2 = max(run_noise2 + reading * reading, 1e-12)
+        b = belief[:, i]
+        observe(b, r, np.sqrt(max(1.0 - r * r, 0.0)), read, noise2)
+        mean[i] = mean_of(b)
         obs[i] = read
         counted[k] += weight[i]
-        if k == top and mean[i] >= threshold:
+        if k == top and mean[i] >= threshold + step * top:
             merge[n_merge] = i
             n_merge += 1
-        elif k < top and mean[i] >= max(threshold, bar[owner[i]]):
+        elif k < top and mean[i] >= max(threshold + step * (k + 1), bar[owner[i]]):
             promote[n_promote] = i
             n_promote += 1
         else:
@@ -183,7 +180,7 @@ def review(owner, z, est, key, noise, indptr, neighbours, reviewer_key, review_w
         reviewer_key: Stream key per researcher row.
         review_weight: Weight of a collaborator's opinion.
         bias: Share of taste noise that is the idea's appeal.
-        belief: (5, ideas) beliefs from the owners' estimates, updated in place.
+        belief: (FIELDS, ideas) beliefs from the owners' estimates, updated in place.
         event: Counter of a review draw.
 
     """
@@ -195,11 +192,9 @@ def review(owner, z, est, key, noise, indptr, neighbours, reviewer_key, review_w
         if o + 1 >= indptr.size:
             continue
         appeal = (est[t] - z[t]) / noise[o]
-        pb, mb, vb, mo, vo = belief[0, t], belief[1, t], belief[2, t], belief[3, t], belief[4, t]
+        b = belief[:, t]
         for j in neighbours[indptr[o]:indptr[o + 1]]:
             n_j = noise[j]
             u = uniform(mix(reviewer_key[j] ^ np.uint64(key[t])), event)
             opinion = z[t] + n_j * (bias * appeal + rest * ndtri(u))
-            v = n_j * n_j / review_weight
-            pb, mb, vb, mo, vo = update(pb, mb, vb, mo, vo, opinion, v, v)
-        belief[0, t], belief[1, t], belief[2, t], belief[3, t], belief[4, t] = pb, mb, vb, mo, vo
+            observe(b, 1.0, 0.0, opinion, n_j * n_j / review_weight)
