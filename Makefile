@@ -10,13 +10,18 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint clean python figures app bench validation screenshot docs forecast-figures
+.PHONY: run test lint clean python figures app bench validation screenshot docs forecast-figures fuzz
 
 run: $(VENV)/.installed
 	$(BIN)/takeoff run baseline --out runs/baseline
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -q
+
+# Issue 16's large fuzz: 2,000 malformed calls and 500 valid 104-week scenarios, each run in a
+# fork with the limits of model/limits.py enforced (README "Reliability" quotes its counts).
+fuzz: $(VENV)/.test-installed
+	$(BIN)/python tests/fuzz.py --malformed 2000 --valid 500 --weeks 104
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

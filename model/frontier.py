@@ -26,6 +26,7 @@ from model.explosion import DoublingClock
 from model.workforce import HUMAN
 
 LN10 = np.log(10.0)
+LN_S_FLOOR = -150.0  # S at least e^-150 (1e-65) of week 0's: exp((phi - 1) ln S) stays finite
 
 
 class FrontierRun:
@@ -140,7 +141,9 @@ class FrontierRun:
         self._pending = []
         gain = float(np.sum(weight * scale * z))
         self.log.append((week, gain, float(np.sum(weight * z))))
-        m.ln_s += gain
+        # Floored: a lab shipping harm for decades would otherwise drive S to 10^-1000 and its
+        # exponentials (experiment prices, idea scales S^(phi - 1)) past a float's range.
+        m.ln_s = max(m.ln_s + gain, LN_S_FLOOR)
         m.counts["shipped"] += float(weight.sum())
         m.counts["shipped_harmful"] += float(weight[z < -self.material].sum())
         m.counts["shipped_helpful"] += float(weight[z > self.material].sum())

@@ -149,7 +149,8 @@ class TakeoffModel(mesa.Model):
         self.in_history = False
         self.frontier.learning = learning
         # Ideas born during the history were as hard as S then made them; week 0 is the unit.
-        rescale = np.exp(-(self.settings.ideas.phi - 1.0) * self.ln_s)
+        # Capped before exponentiating: S near its cap with a phi far below 1 overflows.
+        rescale = np.exp(min(-(self.settings.ideas.phi - 1.0) * self.ln_s, 700.0))
         self.pipelines.scale *= rescale
         self.workforce.backlog.rescale(rescale)
         self.frontier.restart(rescale)

@@ -25,6 +25,7 @@ from model.ideas import IdeaBacklog
 
 HUMAN, AI = 0, 1
 AUTONOMY_STEEPNESS = 4.0  # log-logistic slope: 10% to 90% autonomous over a 3x range of taste
+MAX_CAPABILITY_OOM = 100.0  # AI taste and speed follow capability within 10^+-100 of week 0
 
 
 class Workforce:
@@ -138,7 +139,9 @@ class Workforce:
         if self._hiring == 1.0:
             return
         h = self.settings.humans
-        self.humans_target = h.count * h.hiring_per_year ** (week / 52.0)
+        # The schedule starts at week 0: the burn-in's history is run with the week-0 team
+        # (run backwards, a shrinking schedule hired ~1e8 humans before week 0).
+        self.humans_target = h.count * h.hiring_per_year ** (max(week, 0) / 52.0)
         current = int(np.sum(self.kind == HUMAN))
         new = int(self.humans_target) - current
         if new <= 0:
@@ -184,11 +187,18 @@ class Workforce:
         if not self.ai_enabled:
             return
         taste, taste_per_oom, speed, speed_per_oom, copy_cost, autonomy_taste, max_pipes = self._ai
+        # Past MAX_CAPABILITY_OOM (synthetic data can add OOMs every week) taste**capability
+        # would overflow; so would the autonomy ratio, whose share is exactly 1 long before.
+        capability = min(max(capability, -MAX_CAPABILITY_OOM), MAX_CAPABILITY_OOM)
         self.ai_taste = taste * taste_per_oom**capability
         self.ai_speed = speed * speed_per_oom**capability
         self.ai_copies = ai_compute * np.exp(ln_s) / copy_cost
-        ratio = (self.ai_taste / autonomy_taste) ** AUTONOMY_STEEPNESS
-        self.autonomy = ratio / (1.0 + ratio)
+        x = self.ai_taste / autonomy_taste
+        if x < 1e50:
+            ratio = x**AUTONOMY_STEEPNESS
+            self.autonomy = ratio / (1.0 + ratio)
+        else:
+            self.autonomy = 1.0
         self.copilot_copies = self.ai_copies * (1.0 - self.autonomy) / self._n_humans
         ai, n_ai = self._ai_rows, self._n_ai
         per_cohort = self.ai_copies * self.autonomy / n_ai

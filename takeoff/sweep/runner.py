@@ -167,6 +167,28 @@ class DaskPool:
         self.client.close()
 
 
+def check_limits(design: Design) -> None:
+    """Refuse, before any run starts, a sweep with a design point too large to run here.
+
+    Each distinct point is checked once (a replicate's seed does not change its cost) against
+    :func:`model.limits.check`.
+
+    Raises:
+        ScenarioError: One line naming the first such point, its estimate and its keys.
+
+    """
+    from model import limits
+    from model.scenario import Scenario
+
+    spec = design.spec
+    base = spec.base.as_dict()
+    for i in range(len(design)):
+        if design.first[i] == i:
+            origin = f"{spec.origin}: design point {i}"
+            scenario = Scenario(base, spec.name, "").replace(design.point(i), origin=origin)
+            limits.check(scenario, origin=origin)
+
+
 def make_pool(workers: int | None, scheduler: str | None, task: Callable = run_one):
     """A local pool of ``workers`` processes, or the Dask cluster at ``scheduler``."""
     if scheduler:

@@ -28,13 +28,12 @@ import difflib
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from model.scenario import Scenario, ScenarioError, from_mapping, read_capped
+from model.scenario import Scenario, ScenarioError, from_mapping, read_capped, read_toml
 from model.schema import BY_KEY, SHARE_KEYS
 
 DESIGNS = ("grid", "random", "lhs", "sobol", "morris")
@@ -214,10 +213,7 @@ def load_sweep(name_or_path: str | Path) -> SweepSpec:
 
 def parse_sweep_text(text: str, origin: str, stem: str = "sweep") -> SweepSpec:
     """Validate a sweep file given as text; ``origin`` names it in errors."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{origin}: not valid TOML ({exc})") from None
+    data = read_toml(text, origin)  # nesting and over-long numbers are one line too
     if "sweep" not in data:
         raise ScenarioError(f"{origin}: no [sweep] table; a sweep file is a scenario plus "
                             f"[sweep] (design, replicates, parameters), see scenarios/sweeps/")
@@ -261,6 +257,10 @@ def parse_sweep_text(text: str, origin: str, stem: str = "sweep") -> SweepSpec:
                             f"keys to vary, e.g. \"ideas.phi\" = [0.6, 0.8], got {params!r}")
     axes = tuple(_axis(where, design, key, spec, scenario)
                  for key, spec in _flatten(params, where, scenario))
+    keys = [a.key for a in axes]
+    for key in keys:
+        if keys.count(key) > 1:  # "ai.speed" = [...] beside ai = { speed = [...] }
+            raise ScenarioError(f"{where}: key '{key}' is given twice; vary it once")
     _check_shares(where, axes)
     spec = SweepSpec(name=name if isinstance(name, str) else stem,
                      description=scenario.description, origin=origin, text=text,
