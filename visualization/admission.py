@@ -3,10 +3,9 @@
 The page builds and steps a lab inside a server that other visitors share, and it must open a
 link within seconds. So it refuses, with one line naming the key and the limit:
 
-- what ``takeoff run`` refuses (:func:`model.limits.check`: too slow or too large to run here),
-  where the core has that module;
-- a lab that would grow past ``MAX_HUMANS`` researchers at any week (at week 0, by hiring up to
-  the horizon, or over the burn-in for a shrinking team). Building the lab (its burn-in) costs
+- what ``takeoff run`` refuses (:func:`model.limits.check`: too slow or too large to run here);
+- a lab that would grow past ``MAX_HUMANS`` researchers at any week (at week 0, or by hiring up
+  to the horizon). Building the lab (its burn-in) costs
   about 1.9 ms of CPU per researcher here (``farm-bench`` on building the baseline: 4.0 s with
   100 researchers, 9.5 s with 3,000, each run a fresh process), so 2,000 researchers open in
   about 4 s beyond a small lab's time.
@@ -16,27 +15,19 @@ link within seconds. So it refuses, with one line naming the key and the limit:
 
 from __future__ import annotations
 
-import importlib.util
-
+from model.limits import check as core_check
 from model.scenario import Scenario, ScenarioError
 
 MAX_HUMANS = 2_000
-if importlib.util.find_spec("model.limits") is not None:  # the core's size limits (issue 16)
-    from model.limits import check as core_check
-else:
-    core_check = None
 
 
 def peak_humans(scenario: Scenario) -> float:
     """The most researchers the lab will have at any week, from its hiring schedule.
 
-    A shrinking schedule (below 1 a year) counts back through the burn-in, where this core
-    hires towards it.
+    The schedule starts at week 0 (the burn-in runs with the week-0 team) and nobody is let go.
     """
     h = scenario.humans
-    growth = h.hiring_per_year
-    return h.count * max(1.0, growth ** (scenario.run.weeks / 52.0),
-                         growth ** -(scenario.run.burn_in_weeks / 52.0))
+    return h.count * max(1.0, h.hiring_per_year ** (scenario.run.weeks / 52.0))
 
 
 def admit(scenario: Scenario, origin: str) -> None:
@@ -50,8 +41,7 @@ def admit(scenario: Scenario, origin: str) -> None:
         ScenarioError: One line naming the key and the limit.
 
     """
-    if core_check is not None:
-        core_check(scenario, origin)
+    core_check(scenario, origin)
     count = scenario["humans.count"]
     if count > MAX_HUMANS:
         raise ScenarioError(f"{origin}: key 'humans.count': the page runs labs of at most "

@@ -10,8 +10,9 @@ The first screen answers the question at a laptop's 1366x768: the sidebar holds 
 Reset (:mod:`visualization.player`), the scenario and the six contested sliders; the main area
 says what the scenario asks, shows the headline cards and the banner once the run is over
 (:mod:`visualization.headline`), and the speedup beside both labs' progress. Further tabs hold
-the mechanisms' charts, the researcher network, the numbers and, where that module is present,
-the forecast. Only the open tab's views are drawn, and only they redraw as the lab steps.
+the mechanisms' charts, the researcher network, the numbers and a forecast of the settings
+(:mod:`visualization.forecast_view`). Only the open tab's views are drawn, and only they redraw
+as the lab steps.
 
 Every setting is in the page's address as it changes (:func:`visualization.session.query_of`),
 so a reload, a bookmark or a shared link reopens exactly this page.
@@ -20,7 +21,6 @@ so a reload, a bookmark or a shared link reopens exactly this page.
 from __future__ import annotations
 
 import html
-import importlib.util
 import threading
 import time
 
@@ -38,6 +38,7 @@ from visualization.controls import (
     ScenarioPicker,
 )
 from visualization.echart import EChart, Opaque
+from visualization.forecast_view import ForecastView
 from visualization.headline import Headline
 from visualization.live import LiveModel
 from visualization.memory import release_closed_sessions
@@ -51,10 +52,6 @@ DEBOUNCE_SECONDS = 0.4  # a burst of slider moves closer together than this appl
 OVERVIEW_PX = 370  # the first screen's two charts: above the fold at 1366x768
 MECHANISMS = ("efficiency", "capability", "compute", "researchers", "funnel", "queue")
 release_closed_sessions()
-if importlib.util.find_spec("visualization.forecast_view") is not None:
-    from visualization.forecast_view import ForecastView  # built on its own (issue 12)
-else:
-    ForecastView = None
 
 
 @solara.component
@@ -263,9 +260,8 @@ def Main(lab: Lab, library, choice: session.Choice, bands: solara.Reactive):
                 Chart("network", lab, height=520)
             with solara.lab.Tab("Numbers"):
                 Numbers(lab)
-            if ForecastView is not None:
-                with solara.lab.Tab("Forecast"):
-                    ForecastView(lab.model.value.settings)
+            with solara.lab.Tab("Forecast"):
+                ForecastView(lab.model.value.settings)
 
 page = Page()
 
