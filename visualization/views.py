@@ -204,8 +204,8 @@ def progress_option(model, bands: Mapping | None = None) -> dict:
     twin = d["twin_software_efficiency"][-1]
     years = max(model.week, 1) / 52.0
     return _chart("Software efficiency S: this lab and its humans-only twin", series, "x week 0",
-                  model, head, log=True, subtitle=f"twin so far: {twin ** (1 / years):.3g}x "
-                  f"a year; this lab {d['software_efficiency'][-1] ** (1 / years):.3g}x a year")
+                  model, head, log=True, subtitle=f"twin so far: {number(twin ** (1 / years))}x "
+                  f"a year; this lab {number(d['software_efficiency'][-1] ** (1 / years))}x a year")
 
 
 def efficiency_option(model, bands: Mapping | None = None) -> dict:
