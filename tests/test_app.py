@@ -372,9 +372,9 @@ def test_bad_and_heavy_links_are_one_line_and_the_baseline_runs():
     heavy = Screen("base=baseline&humans.count=100000")
     assert time.monotonic() - start < 10
     assert len(heavy.errors()) == 1 and "humans.count" in heavy.errors()[0]
-    capped = Screen("base=baseline&humans.count=5000")  # one takeoff run takes, the page not
+    capped = Screen("base=baseline&humans.count=3000")  # one takeoff run takes, the page not
     assert capped.errors() == ["error: share link: key 'humans.count': the page runs labs of "
-                               "at most 2,000 researchers, got 5,000; run it with 'takeoff run'"]
+                               "at most 1,000 researchers, got 3,000; run it with 'takeoff run'"]
     assert heavy.settings() == load_scenario("baseline")
     for query, message in [("base=/etc/passwd", "key 'base': must name a shipped scenario"),
                            ("ideas.phy=1", "unknown key 'ideas.phy'"),

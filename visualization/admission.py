@@ -5,10 +5,10 @@ link within seconds. So it refuses, with one line naming the key and the limit:
 
 - what ``takeoff run`` refuses (:func:`model.limits.check`: too slow or too large to run here);
 - a lab that would grow past ``MAX_HUMANS`` researchers at any week (at week 0, or by hiring up
-  to the horizon). Building the lab (its burn-in) costs
-  about 1.9 ms of CPU per researcher here (``farm-bench`` on building the baseline: 4.0 s with
-  100 researchers, 9.5 s with 3,000, each run a fresh process), so 2,000 researchers open in
-  about 4 s beyond a small lab's time.
+  to the horizon). Building the lab (its burn-in) costs about 2.9 ms of CPU per researcher here
+  (``farm-bench`` on building the baseline in a fresh process: 3.8 s with 200 researchers, 9.0 s
+  with 2,000), and in the browser, on this shared 2-core machine, a 1,000-researcher link drew
+  its charts 7 to 9 s after it was opened (the baseline's 200: 5 to 6 s; 2,000: 10 to 15 s).
 
 ``takeoff run`` runs larger labs.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 from model.limits import check as core_check
 from model.scenario import Scenario, ScenarioError
 
-MAX_HUMANS = 2_000
+MAX_HUMANS = 1_000
 
 
 def peak_humans(scenario: Scenario) -> float:
