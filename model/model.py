@@ -23,6 +23,8 @@ from model.scenario import Scenario, load_scenario
 from model.scheduler import ExperimentScheduler
 from model.workforce import Workforce
 
+RESCALE_CAP = 100.0  # ln of the largest factor a burn-in rescales ideas by
+
 
 class TakeoffModel(mesa.Model):
     """An AI lab where humans and AI researchers compete for compute and choose ideas by taste.
@@ -149,8 +151,10 @@ class TakeoffModel(mesa.Model):
         self.in_history = False
         self.frontier.learning = learning
         # Ideas born during the history were as hard as S then made them; week 0 is the unit.
-        # Capped before exponentiating: S near its cap with a phi far below 1 overflows.
-        rescale = np.exp(min(-(self.settings.ideas.phi - 1.0) * self.ln_s, 700.0))
+        # Capped before exponentiating: S near its cap with a phi far below 1 overflows, and so
+        # would an idea's scale times it (up to e^602 at the floor of S; RESCALE_CAP keeps the
+        # product finite). No burn-in that leaves S below about e^500 reaches the cap.
+        rescale = np.exp(min(-(self.settings.ideas.phi - 1.0) * self.ln_s, RESCALE_CAP))
         self.pipelines.scale *= rescale
         self.workforce.backlog.rescale(rescale)
         self.frontier.restart(rescale)

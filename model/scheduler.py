@@ -327,7 +327,7 @@ class ExperimentScheduler:
         rest = p.take(np.array([i]))
         rest["weight"] = rest["weight"] - fits
         rest["effort"] = rest["effort"] * rest["weight"] / p.weight[i]
-        rest["key"] = np.array([split_key(int(p.key[i]))])
+        rest["key"] = np.array([split_key(p.key[i])])
         p.effort[i] *= fits / p.weight[i]
         p.weight[i] = fits
         p.append(**rest)

@@ -116,9 +116,10 @@ def test_software_explosion_explodes_stops_and_stays_finite(tmp_path):
     assert takeoff("run", "software_explosion", "--out", tmp_path, "--seed", 1,
                    "--no-plots") == 0
     s = json.loads((tmp_path / "summary.json").read_text())
-    assert s["exploded"] is True and s["explosion_week"] == s["weeks"] < s["horizon_weeks"]
+    assert s["exploded"] is True and s["explosion_week"] <= s["weeks"] < s["horizon_weeks"]
+    assert s["stop"] == "cap" and s["stop_week"] == s["weeks"]  # it runs on to the cap
     rows = list(csv.DictReader(open(tmp_path / "timeseries.csv")))
-    assert int(rows[-1]["week"]) == s["explosion_week"]
+    assert int(rows[-1]["week"]) == s["stop_week"]
     assert all(math.isfinite(float(v)) for r in rows for v in r.values())
 
 

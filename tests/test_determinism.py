@@ -48,27 +48,27 @@ CONFIGS = {
 }
 
 # name -> SHA-256 (first 16 hex digits) of timeseries.csv, summary.json, lineage graph, agents.
-# First recorded from the core as committed in c035365/a44ef8e, before any optimisation, and
-# kept through every optimisation. Re-recorded once, deliberately, when idea generation changed
-# behaviour: a cohort's bold ideas no longer vanish when fewer than a block, astronomical idea
-# counts no longer overflow, and human ideas take one random draw each instead of a padded matrix.
+# Re-recorded deliberately when the model science was reworked (common random numbers, the
+# ladder's beliefs and bars, the scheduler, the track record, engineering, the cadence and the
+# explosion detector) with the numerical libraries of constraints.txt; kept since through
+# refactoring and optimisation.
 GOLDEN = {
     "baseline_small":
-        "7dbc0415de85f98a 43ea22177dc2efc3 59e006099eedd52b b09a8e41d08054b1",
+        "b956508f9e4984a6 4c346d2f83fcd17a 7299ab06a028161b 240b12a4bc3a5670",
     "compute_bound_fifo":
-        "5c5999a3581f61c9 561c7524d95e0997 9c0e266159403b68 892f550420909396",
+        "1db141580dff6a27 1168c254c4b19298 3ac805bf0e17befe d881a8f8add556df",
     "compute_bound_value":
-        "12b7eeac6d7f3cc1 1d696f2fc3b0a7e9 410534e574ac6401 6c76bec127d85fa5",
+        "d4eecc93340b00c9 f00fd506e072a50b b619f1ded63d7b17 ecb37c140ff88d5f",
     "hiring_adaptive_synthetic":
-        "7f7f845215668db0 ab3f5af5d7b86efb ad957fec8e8ed85f 47be50997528b7e8",
+        "41145be95b7624e4 0c7b2e3cc3a60d37 db86fe34ab55e35b 45d85cad7620773c",
     "humans_only":
-        "22de4a19a3e93a4b d8f6cbafae80847f b0b3e49b336d7603 51c20a058f7be743",
+        "f0733ec5697e2b02 092cae4710b748a2 06671fc0c95e5527 488229e1b43b358e",
     "large_lab":
-        "8a3a4dbe796bea4c d1d25dd813fe833e 1391876e63685b7d 9e59654cbe933ba9",
+        "00a35eef04af6cce 3f7f5e6ea6f1ff0f 1391876e63685b7d 22048237c0354bcd",
     "software_explosion":
-        "6ae5e9e25d948f65 bc52f01ed9036d82 a641e359ca9dc557 2fd595d481fd0def",
+        "00dcbfa2155a7f15 149a342b3d7ea4be cb6d5aef0170d444 0905549458de3552",
     "taste_bound":
-        "23e23522a8889563 af06d3f762559b56 aea826944b6604f8 6e10c41ce5adb0a0",
+        "49d5f5e71065fd0d 10c7b741573cbe9f 002493dca4b84704 034367e02036ca88",
 }
 
 

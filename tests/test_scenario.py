@@ -63,7 +63,7 @@ def test_attribute_and_key_access_agree():
     ("schema = 1\n[ai]\nspeed = 'fast'\n", "key 'ai.speed': must be a number in [0.01, 1000]"),
     ("schema = 1\n[humans]\ncount = 2.5\n", "key 'humans.count': must be an integer"),
     ("schema = 1\n[ideas]\nphi = 1.5\n", "key 'ideas.phi': must be a number in [-3, 0.95]"),
-    ("schema = 1\n[policy]\nscheduler = 'lottery'\n", '"value" | "fair" | "fifo"'),
+    ("schema = 1\n[policy]\nscheduler = 'lottery'\n", '"track_record" | "fair" | "value" | "fifo"'),
     ("schema = 1\n[ai]\nenabled = 1\n", "key 'ai.enabled': must be true or false"),
     ("schema = 1\n[compute.shares]\ninference = 0.5\n", "must sum to 1"),
     ("schema = 1\n[experiments]\nscales = [0.01, 0.001, 0.1]\n", "must increase"),
