@@ -87,7 +87,7 @@ def test_valid_scenarios_run_with_finite_outputs_or_are_refused(tmp_path):
     outcomes = []
     for k in range(24):
         scenario = fuzz.valid_scenario(rng, weeks=26)
-        r = fuzz.check_valid(scenario, tmp_path, seconds=12.0)
+        r = fuzz.check_valid(scenario, tmp_path, seconds=15.0)
         outcomes.append(r.outcome)
         assert r.outcome in ("ran", "refused"), f"scenario {k}: {r.outcome}: {r.detail}"
     assert outcomes.count("ran") >= 12
