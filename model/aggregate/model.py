@@ -141,7 +141,8 @@ class AggregateModel:
         ai[wk.C_N] = s.ai.cohorts if s.ai.enabled else 0.0
         ai[wk.C_LAMBDA] = ai[wk.C_TASTE] = 1.0
         k = self.rungs
-        self.imp, self.que, self.itp = (np.zeros((c_n, k, m)) for _ in range(3))
+        self.que = np.zeros((c_n, k, m))
+        self.imp, self.itp = (np.zeros((c_n, k, wk.COHORTS, m)) for _ in range(2))
         self.run_ring = np.zeros((c_n, k, wk.RING, m))
         self.draw = np.zeros((c_n, k, wk.RING))
         self.pend = np.zeros((c_n, 5))

@@ -44,6 +44,7 @@ from numba import njit
 from model.aggregate import lineage
 
 RING = 64  # weeks a run can last in the ring (longer runs finish at its end)
+COHORTS = 8  # weeks of cohorts kept apart in a stage (older ones share a slot with newer)
 LN10 = math.log(10.0)
 
 # --- the scalar parameters, ``par`` ----------------------------------------------------------
@@ -220,22 +221,38 @@ def distinct(draws, log_d, log_distinct):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def _drain(count, work_mass, rate, budget, used, att):  # pragma: no cover - compiled
-    """Work ``count`` ideas for ``budget`` weeks at ``rate`` each; (done fraction, leftover).
+def _drain(count, work_mass, rate, budget, probs, atts, used):  # pragma: no cover - compiled
+    """Work ``count`` ideas that need the same work for ``budget`` weeks.
 
-    If the mean work left fits in the budget every idea finishes, keeping the rest of the
-    week; otherwise a share ``rate * budget / work`` finishes (first order: the mean work of what
-    is left does not change). ``used`` (one element) gains the copy-weeks spent.
+    An idea works at ``rate`` times its attention, ``atts[j]`` with probability ``probs[j]``
+    (the share of one copy's week it gets, ``_attention``): those whose work fits finish and
+    keep the rest of the week, the others take the week's work off theirs, as
+    ``kernels.spend_time``. ``used`` (one element) gains the copy-weeks spent.
+
+    Returns:
+        The share that finished, their mean time left in the week, and the work left to the
+        others (total).
+
     """
     if count <= 1e-300 or budget <= 0.0:
-        return 0.0, 0.0
+        return 0.0, 0.0, work_mass
     work = work_mass / count
-    r = max(rate, 1e-12)
-    if work <= r * budget:
-        used[0] += count * (work / r) * att
-        return 1.0, budget - work / r
-    used[0] += count * budget * att
-    return r * budget / work, 0.0
+    done = 0.0
+    rest = 0.0
+    progress = 0.0
+    for j in range(probs.size):
+        if probs[j] <= 0.0:
+            continue
+        r = max(rate * atts[j], 1e-12)
+        if work <= r * budget:
+            done += probs[j]
+            rest += probs[j] * (budget - work / r)
+            used[0] += count * probs[j] * (work / r) * atts[j]
+        else:
+            progress += probs[j] * r * budget
+            used[0] += count * probs[j] * budget * atts[j]
+    left = max((1.0 - done) * count * work - count * progress, 0.0)
+    return done, (rest / done if done > 0.0 else 0.0), left
 
 
 @njit(cache=True, nogil=True)
@@ -307,82 +324,115 @@ def _decide(x, k, week, mrg_c, tally, cyc, implement):  # pragma: no cover - com
     return nxt
 
 
+@njit(cache=True, nogil=True, inline="always")
+def slot_of(week):  # pragma: no cover - compiled
+    """The cohort slot of the ideas that entered a stage in ``week``."""
+    return (week % COHORTS + COHORTS) % COHORTS
+
+
 @njit(cache=True, nogil=True)
-def _rates(c, n_h_classes, cls, imp, itp, copies, speed, pipelines):  # pragma: no cover
-    """Share of one copy's week an idea in work gets (``attention``) for class ``c``."""
+def _attention(c, n_h_classes, cls, imp, itp, copies, pipelines, probs,
+               atts):  # pragma: no cover - compiled
+    """How the ideas in work of class ``c`` share their researchers' time (``work_rates``).
+
+    A human's ideas in work each get one over the number of its ideas in work: its other
+    pipelines are in work independently (binomial), ``atts[j]`` = 1 / (1 + j) with probability
+    ``probs[j]``; a cohort's ideas get at most one copy each. Returns how many entries are used.
+    """
     k_r = imp.shape[1]
     load = 0.0
     for k in range(k_r):
-        load += imp[c, k, k] + itp[c, k, k]
-    if load <= 1e-300:
-        return 1.0
-    if c < n_h_classes:  # a human: its other pipelines in work are binomial
-        p = min(load / max(cls[c, C_N] * pipelines, 1e-300), 1.0)
-        if p < 1e-9:
-            return 1.0
-        return (1.0 - (1.0 - p) ** pipelines) / (pipelines * p)
-    return min(1.0, copies / load)
+        for j in range(COHORTS):
+            load += imp[c, k, j, k] + itp[c, k, j, k]
+    probs[:] = 0.0
+    if c >= n_h_classes:
+        probs[0] = 1.0
+        atts[0] = min(1.0, copies / load) if load > 1e-300 else 1.0
+        return 1
+    n = int(pipelines)
+    p = min(load / max(cls[c, C_N] * pipelines, 1e-300), 1.0)
+    # Binomial(n - 1, p) by its recurrence, from P(0) = (1 - p)^(n - 1).
+    if p >= 1.0:
+        probs[n - 1] = 1.0
+    else:
+        term = (1.0 - p) ** (n - 1)
+        for j in range(n):
+            probs[j] = term
+            term *= (n - 1 - j) / (j + 1.0) * p / (1.0 - p)
+    for j in range(n):
+        atts[j] = 1.0 / (1.0 + j)
+    return n
 
 
 @njit(cache=True, nogil=True)
-def _work(c, k_r, imp, itp, que, arr_itp, arr_budget, first, week, r_int, r_imp, att, used,
-          implement, mrg, tally, cyc, st, buf, left):  # pragma: no cover - compiled
+def _implement(c, k, y, budget, week, rate, probs, atts, used, imp, que):  # pragma: no cover
+    """Ideas ``y`` just promoted to rung ``k`` set it up in ``budget`` weeks: queued or not yet."""
+    k_r = imp.shape[1]
+    iw = k_r + 6
+    done, _, left = _drain(y[k], y[iw], rate, budget, probs, atts, used)
+    if done >= 1.0:
+        _queue(que[c, k], y, k, week)
+        return
+    if done > 0.0:
+        part = y * done
+        _queue(que[c, k], part, k, week)
+        y *= 1.0 - done
+    y[iw] = left
+    imp[c, k, slot_of(week)] += y
+
+
+@njit(cache=True, nogil=True)
+def _work(c, k_r, imp, itp, que, arr_itp, arr_budget, first, week, r_int, r_imp, probs, atts,
+          used, implement, mrg, tally, cyc, st, buf):  # pragma: no cover - compiled
     """One call of ``ResearchCycle.work`` for class ``c``: interpret, decide, implement.
 
-    ``first``: the week's first call (every idea has the week); otherwise only the results that
-    came in (``arr_itp`` per rung, with ``arr_budget`` weeks left) are read. Ideas that finish
-    implementing are queued (week ``week``). ``buf`` (rungs + 3, mass) and ``left`` (rungs + 1)
-    are scratch space.
+    Ideas in a stage are kept in cohorts by the week they entered it (``slot_of``), each
+    needing the same work. ``first``: the week's first call (every idea has the week: what
+    was implementing, then what is being read); otherwise only the results that came in
+    (``arr_itp`` per rung, with ``arr_budget`` weeks left) are read. Ideas promoted set up the
+    next rung in what is left of their week; ideas that finish setting up are queued (week
+    ``week``). ``buf`` (2, mass) is scratch space.
     """
     iw = k_r + 6
-    promoted = buf[:k_r + 1]
-    promoted[:] = 0.0
-    left[:] = 0.0
-    y = buf[k_r + 1]
-    z = buf[k_r + 2]
-    for k in range(k_r):
-        if first:
-            x = itp[c, k]
-            budget = 1.0
-        else:
-            x = arr_itp[k]
-            budget = arr_budget[k]
-        done, rest = _drain(x[k], x[iw], r_int, budget, used, att)
-        if done > 0.0:
-            for j in range(x.size):
-                y[j] = x[j] * done
-                x[j] -= y[j]
-            _clean(x, k)
-            nxt = _decide(y, k, week, mrg[c], tally, cyc, implement)
-            st[S_PROMOTED] += nxt
-            if k + 1 < k_r and nxt > 0.0:
-                promoted[k + 1] += y
-                left[k + 1] = rest
-        if not first:
-            itp[c, k] += x  # what is still being read stays
-            x[:] = 0.0
-    for k in range(k_r):
-        # What was implementing (the whole week, in the first call) ...
-        if first:
-            x = imp[c, k]
-            done, rest = _drain(x[k], x[iw], r_imp, 1.0, used, att)
-            if done > 0.0:
-                for j in range(x.size):
-                    y[j] = x[j] * done
-                    x[j] -= y[j]
+    y = buf[0]
+    if first:
+        for k in range(k_r):
+            for j in range(COHORTS):
+                x = imp[c, k, j]
+                if x[k] <= 1e-300:
+                    continue
+                done, _, left = _drain(x[k], x[iw], r_imp, 1.0, probs, atts, used)
+                if done > 0.0:
+                    for i in range(x.size):
+                        y[i] = x[i] * done
+                    x *= 1.0 - done
+                    _queue(que[c, k], y, k, week)
+                x[iw] = left
                 _clean(x, k)
-                _queue(que[c, k], y, k, week)
-        # ... then what was just promoted, in what is left of its week.
-        p = promoted[k]
-        if p[k] > 1e-300:
-            done, rest = _drain(p[k], p[iw], r_imp, left[k], used, att)
-            for j in range(p.size):
-                z[j] = p[j] * done
-                p[j] -= z[j]
-            _queue(que[c, k], z, k, week)
-            if p[k] > 0.0 and done < 1.0:
-                p[iw] = max(p[iw] - r_imp * left[k] * p[k], 0.0)
-            imp[c, k] += p
+    for k in range(k_r):
+        for j in range(COHORTS if first else 1):
+            if first:
+                x = itp[c, k, j]
+                budget = 1.0
+            else:
+                x = arr_itp[k]
+                budget = arr_budget[k]
+            if x[k] <= 1e-300:
+                continue
+            done, rest, left = _drain(x[k], x[iw], r_int, budget, probs, atts, used)
+            if done > 0.0:
+                for i in range(x.size):
+                    y[i] = x[i] * done
+                x *= 1.0 - done
+                nxt = _decide(y, k, week, mrg[c], tally, cyc, implement)
+                st[S_PROMOTED] += nxt
+                if k + 1 < k_r and nxt > 0.0:
+                    _implement(c, k + 1, y, rest, week, r_imp, probs, atts, used, imp, que)
+            x[iw] = left
+            _clean(x, k)
+            if not first:  # what is still being read stays, a cohort of this week
+                itp[c, k, slot_of(week)] += x
+                x[:] = 0.0
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -471,7 +521,7 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, tails, fma
     n_cls = cls.shape[0]
     n_h = n_cls - 1
     k_r = rung.shape[1]
-    m = imp.shape[2]
+    m = que.shape[2]
     im = k_r
     scales, run_weeks, implement, interpret, base = rung[0], rung[1], rung[2], rung[3], rung[4]
     stats = np.zeros(k_r + 4)
@@ -497,8 +547,9 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, tails, fma
     rcount = np.zeros((n_cls, k_r))
     rdraw = np.zeros((n_cls, k_r))
     y = np.zeros(m)
-    buf = np.zeros((k_r + 3, m))
-    spare_time = np.zeros(k_r + 1)
+    buf = np.zeros((2, m))
+    probs = np.zeros(max(int(par[P_PIPELINES]), 1))
+    atts = np.ones(probs.size)
     policy = int(par[P_POLICY])
     shares_policy = policy <= 1
     entry = np.ones(n_cls)  # ideas a merged idea of the class's stands for in the window
@@ -617,7 +668,9 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, tails, fma
             for k in range(k_r):
                 q = que[c, k]
                 cnt = q[k]
-                in_flight += imp[c, k, k] + cnt + itp[c, k, k] + rcount[c, k]
+                in_flight += cnt + rcount[c, k]
+                for j in range(COHORTS):
+                    in_flight += imp[c, k, j, k] + itp[c, k, j, k]
                 eff = q[im + 7] / cnt if cnt > 1e-300 else 0.0
                 cost[k] = prices[k] * (1.0 + eff / base[k]) ** -par[P_SUBST]
                 pool[k] = cnt / max(cls[c, C_N], 1e-300)
@@ -642,7 +695,7 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, tails, fma
             lookup(tab, xg, g0[c], ng[c], x_c, qi, wq, f, per_researcher * par[P_SHELF], patient,
                    grids[0], grids[1], grids[2], grids[3], stats)
             lookup_tail(tails, xg, g0[c], ng[c], x_c, qi, wq, f, grids[0], grids[1], ctail[c])
-            x = imp[c, 0]
+            x = imp[c, 0, slot_of(week)]
             x[0] += starts
             for k in range(1, k_r):
                 x[k] += starts * stats[k - 1]
@@ -658,11 +711,10 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, tails, fma
         # --- work: interpret, decide, implement ------------------------------------------------
         used_c[:] = 0.0
         for c in range(n_cls):
-            att = _rates(c, n_h, cls, imp, itp, copies[c], speed[c], pipelines)
+            _attention(c, n_h, cls, imp, itp, copies[c], pipelines, probs, atts)
             used[0] = 0.0
-            _work(c, k_r, imp, itp, que, arr, arr_budget, True, week, speed[c] * att * bint[c],
-                  speed[c] * att * bimp[c], att, used, implement, mrg, tally, cyc, st, buf,
-                  spare_time)
+            _work(c, k_r, imp, itp, que, arr, arr_budget, True, week, speed[c] * bint[c],
+                  speed[c] * bimp[c], probs, atts, used, implement, mrg, tally, cyc, st, buf)
             used_c[c] += used[0]
         _settle(st, pend, mrg, dup_d, dup_n, window, ctail, entry, par[P_WINDOW])
         # --- allocate: queued requests compete for the free compute --------------------------
@@ -792,12 +844,11 @@ def simulate(par, rung, cls, imp, que, itp, run, draw, pend, st, tab, tails, fma
                 arr[k, im + 6] = arr[k, k] * interpret[k]
                 run[c, k, head] = 0.0
                 draw[c, k, head] = 0.0
-            att = _rates(c, n_h, cls, imp, itp, copies[c], speed[c], pipelines)
+            _attention(c, n_h, cls, imp, itp, copies[c], pipelines, probs, atts)
             # Results that came in join the stock being read, after what their week allows.
             used[0] = 0.0
-            _work(c, k_r, imp, itp, que, arr, arr_budget, False, week,
-                  speed[c] * att * bint[c], speed[c] * att * bimp[c], att, used, implement, mrg,
-                  tally, cyc, st, buf, spare_time)
+            _work(c, k_r, imp, itp, que, arr, arr_budget, False, week, speed[c] * bint[c],
+                  speed[c] * bimp[c], probs, atts, used, implement, mrg, tally, cyc, st, buf)
             used_c[c] += used[0]
         st[S_HEAD] = (head + 1) % RING
         _settle(st, pend, mrg, dup_d, dup_n, window, ctail, entry, par[P_WINDOW])
