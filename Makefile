@@ -10,13 +10,18 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.1[2-9]
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint clean python figures app bench validation screenshot
+.PHONY: run test lint clean python figures app bench validation screenshot docs forecast-figures fuzz
 
 run: $(VENV)/.installed
 	$(BIN)/takeoff run baseline --out runs/baseline
 
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -q
+
+# Issue 16's large fuzz: 2,000 malformed calls and 500 valid 104-week scenarios, each run in a
+# fork with the limits of model/limits.py enforced (README "Reliability" quotes its counts).
+fuzz: $(VENV)/.test-installed
+	$(BIN)/python tests/fuzz.py --malformed 2000 --valid 500 --weeks 104
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
@@ -47,6 +52,10 @@ app: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks
 
+# The tables of figures in README.md and docs/ (tests/test_docs.py checks they are current).
+docs: $(VENV)/.installed
+	$(BIN)/python -m takeoff.docs
+
 validation: $(VENV)/.installed
 	$(BIN)/takeoff validate --out docs/validation
 
@@ -59,3 +68,14 @@ figures: $(VENV)/.installed
 	$(BIN)/takeoff run baseline --out runs/baseline
 	cp runs/baseline/speedup.png docs/img/baseline-speedup.png
 	cp runs/baseline/efficiency.png docs/img/baseline-efficiency.png
+
+# The forecast the README shows: the default beliefs, 256 samples (about 5 minutes on 2 cores;
+# rerunning resumes), its figures and numbers, and Forethought's beliefs beside it (docs).
+forecast-figures: $(VENV)/.installed
+	$(BIN)/takeoff forecast default --out runs/forecast-default
+	cp runs/forecast-default/plots/fan.png docs/img/forecast-default-fan.png
+	cp runs/forecast-default/plots/explosion_cdf.png docs/img/forecast-default-cdf.png
+	cp runs/forecast-default/plots/tornado.png docs/img/forecast-default-tornado.png
+	cp runs/forecast-default/forecast.json docs/forecast/default.json
+	$(BIN)/takeoff forecast forethought_2025 --out runs/forecast-forethought_2025
+	cp runs/forecast-forethought_2025/forecast.json docs/forecast/forethought_2025.json

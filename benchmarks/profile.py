@@ -17,21 +17,28 @@ from collections import defaultdict
 from model.model import TakeoffModel
 from model.scenario import load_scenario
 
-PHASES = [  # (label, object path, method): timed inclusively, in the order a week runs them
+PHASES = [  # (label, owner, method): timed inclusively, in the order a week runs them. An owner
+    # is a path from the model, or "module:Class" for a researcher type's vectorised behaviour.
     ("workforce update", "workforce", "update"),
+    ("AI cohorts plan pipelines", "agents.ai:AIResearcher", "plan"),
+    ("copilots assist", "agents.ai:AICopilot", "assist"),
     ("ideas: parents to vary", "lineage", "parents"),
-    ("ideas: draw candidates", "workforce.backlog", "_candidates"),
-    ("ideas: merge into backlogs", "workforce.backlog", "_merge"),
+    ("ideas: draw candidates", "agents.ai:AIResearcher", "_candidates"),
+    ("ideas: merge into backlogs", "workforce.backlog", "merge"),
     ("ideas: whole think step", "", "think"),
-    ("open: take from backlogs", "workforce.backlog", "take"),
-    ("open: whole", "cycle", "open"),
-    ("work: interpret, decide, set up", "cycle", "work"),
+    ("shortlist: peek at backlogs", "workforce.backlog", "peek"),
+    ("shortlist: whole", "agents.researchers:Researcher", "shortlist"),
+    ("talk it over", "agents.humans:HumanResearcher", "talk_over"),
+    ("choose and start", "agents.researchers:Researcher", "choose"),
+    ("work: interpret, decide, set up", "agents.researchers:Researcher", "work"),
     ("scheduler: sort keys", "scheduler", "_keys"),
-    ("scheduler: order ahead and walk", "scheduler", "_walk_in_order"),
+    ("scheduler: walk the queue", "scheduler", "_walk"),
     ("scheduler: whole allocate", "scheduler", "allocate"),
     ("experiments run", "scheduler", "advance"),
+    ("engineering", "agents.researchers:Researcher", "engineer"),
     ("sweep finished rows", "cycle", "sweep"),
     ("frontier runs", "frontier", "advance"),
+    ("humans learn", "agents.humans:HumanResearcher", "learn"),
     ("measurements (DataCollector)", "datacollector", "collect"),
 ]
 
@@ -57,7 +64,8 @@ class _TimedGenerator:
         return timed
 
 
-def _wrap(owner, method: str, label: str, clock: dict) -> None:
+def _wrap(owner, method: str, label: str, clock: dict) -> tuple | None:
+    """Time ``owner.method``; for a class, return what to put back (an instance needs nothing)."""
     inner = getattr(owner, method)
 
     def timed(*args, **kwargs):
@@ -67,7 +75,12 @@ def _wrap(owner, method: str, label: str, clock: dict) -> None:
         finally:
             clock[label] += time.perf_counter() - start
 
+    if isinstance(owner, type):  # a researcher type: undone after the run
+        original = owner.__dict__[method]
+        setattr(owner, method, staticmethod(timed))
+        return owner, method, original
     setattr(owner, method, timed)  # on the instance: the class and other models are untouched
+    return None
 
 
 KERNEL_USERS = ("model.ideas", "model.idea_draws", "model.pipelines", "model.scheduler")
@@ -103,13 +116,18 @@ def phases(humans: int, ai: bool, weeks: int) -> dict:
         "run.weeks": weeks + 1})
     model = TakeoffModel(scenario, twin=False, lineage_graph=False)
     clock: dict = defaultdict(float)
+    undo = []
     for label, path, method in PHASES:
-        owner = model
-        for part in filter(None, path.split(".")):
-            owner = getattr(owner, part)
-        _wrap(owner, method, label, clock)
+        if ":" in path:
+            module, cls = path.split(":")
+            owner = getattr(importlib.import_module(module), cls)
+        else:
+            owner = model
+            for part in filter(None, path.split(".")):
+                owner = getattr(owner, part)
+        undo.append(_wrap(owner, method, label, clock))
     model.rng = _TimedGenerator(model.rng, clock)
-    undo = _time_kernels(clock)
+    undo = [u for u in undo if u] + _time_kernels(clock)
     try:
         start = time.perf_counter()
         for _ in range(weeks):

@@ -23,9 +23,10 @@ from __future__ import annotations
 import numpy as np
 
 from model.explosion import DoublingClock
-from model.workforce import HUMAN
 
 LN10 = np.log(10.0)
+NO_ONE = np.empty(0, dtype=np.int64)
+LN_S_FLOOR = -150.0  # S at least e^-150 (1e-65) of week 0's: exp((phi - 1) ln S) stays finite
 
 
 class FrontierRun:
@@ -53,8 +54,6 @@ class FrontierRun:
         self.syn_share = s.synthetic.share if self.synthetic else 0.0
         self.syn_efficiency = s.synthetic.efficiency
         self.material = s.ideas.material_effect
-        self.learning = s.humans.learning_rate
-        self.spillover = s.humans.learning_spillover
         # Capability is measured in orders of magnitude of effective compute above a week-0 run.
         self.ln_reference = np.log(s.compute.shares.training * s.compute.initial * self.interval
                                    + 1e-300)
@@ -111,8 +110,14 @@ class FrontierRun:
         np.add.at(wf.merged, owner, effective)
         self._pending.append((ids, effective, rows["scale"], rows["z"], owner))
 
-    def advance(self, week: int) -> None:
-        """Accumulate a week of training and synthetic data; complete a run when one is due."""
+    def advance(self, week: int) -> np.ndarray:
+        """Accumulate a week of training and synthetic data; complete a run when one is due.
+
+        Returns:
+            The researcher rows whose ideas a run revealed this week (one entry an idea group;
+            empty in a week without a run).
+
+        """
         m = self.model
         self.training += m.compute.training
         if self.synthetic and m.ai_running:  # inference makes data only where AI runs
@@ -121,14 +126,14 @@ class FrontierRun:
         due = since >= self.interval or (self.claimed >= self.early_gain
                                           and since >= self.min_interval)
         if not due:
-            return
+            return NO_ONE
         self.last_run, self.claimed = week, 0.0
         m.epoch_draws = 0.0  # what the lab builds on changes: a new landscape of candidate ideas
-        if self.enabled:
-            self._complete(week)
+        revealed = self._complete(week) if self.enabled else NO_ONE
         self.training = self.synthetic_data = 0.0
+        return revealed
 
-    def _complete(self, week: int) -> None:
+    def _complete(self, week: int) -> np.ndarray:
         m, wf = self.model, self.model.workforce
         self.runs += 1
         if self._pending:
@@ -140,7 +145,9 @@ class FrontierRun:
         self._pending = []
         gain = float(np.sum(weight * scale * z))
         self.log.append((week, gain, float(np.sum(weight * z))))
-        m.ln_s += gain
+        # Floored: a lab shipping harm for decades would otherwise drive S to 10^-1000 and its
+        # exponentials (experiment prices, idea scales S^(phi - 1)) past a float's range.
+        m.ln_s = max(m.ln_s + gain, LN_S_FLOOR)
         m.counts["shipped"] += float(weight.sum())
         m.counts["shipped_harmful"] += float(weight[z < -self.material].sum())
         m.counts["shipped_helpful"] += float(weight[z > self.material].sum())
@@ -159,22 +166,4 @@ class FrontierRun:
                 self.capability_synthetic += self.syn_efficiency * np.log10(1.0 + ratio)
             new = (ln_effective - self.ln_reference) / LN10 + self.capability_synthetic
             m.capability = max(m.capability, new)  # the lab deploys its best model
-        self._learn(owner[wf.kind[owner] == HUMAN])
-
-    def _learn(self, owners: np.ndarray) -> None:
-        """Humans whose ideas were revealed sharpen their taste; collaborators learn a little.
-
-        Each lesson closes a share ``humans.learning_rate`` of the gap between a human's taste
-        noise and its floor (``humans.taste_floor`` of where it started): taste improves fast
-        at first, then less and less.
-        """
-        wf = self.model.workforce
-        if owners.size == 0 or self.learning == 0.0:
-            return
-        lessons = np.bincount(owners, minlength=len(wf.kind)).astype(np.float64)
-        src, dst = wf.edges()
-        heard = np.bincount(dst, weights=lessons[src], minlength=len(wf.kind))
-        cut = (1.0 - self.learning) ** lessons * (1.0 - self.learning * self.spillover) ** heard
-        human = wf.kind == HUMAN
-        floor = wf.noise_floor[human]
-        wf.noise[human] = floor + (wf.noise[human] - floor) * cut[human]
+        return owner

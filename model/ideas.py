@@ -22,10 +22,8 @@ from operator import itemgetter
 
 import numpy as np
 
-from model import streams
-from model.idea_draws import EMPTY, IdeaQuality, bold_count, top_estimates
+from model.idea_draws import EMPTY, IdeaQuality
 from model.kernels import (
-    few_ideas,
     forget_stale,
     mark_held,
     merge_backlogs,
@@ -117,34 +115,10 @@ class IdeaBacklog:
         self._shelf = np.concatenate([self._shelf, widths])
         self._local = np.concatenate([self._local, local])
 
-    def generate(self, rng: np.random.Generator, quality: IdeaQuality, count: np.ndarray,
-                 noise: np.ndarray, lineage: tuple[np.ndarray, np.ndarray, np.ndarray],
-                 heritability: float, scale: float, bias: float, week: int,
-                 shelf_life: float, block: np.ndarray, human: np.ndarray,
-                 keys: np.ndarray) -> None:
-        """Researchers think of ``count`` new ideas each and keep the best in their backlogs.
+    def forget(self, week: int, shelf_life: float) -> np.ndarray:
+        """Forget ideas older than ``shelf_life`` weeks; return which rows lost one.
 
-        Humans think of a handful of ideas a week, each drawn from the human's own stream
-        (``model.streams``), so the same human thinks of the same ideas in the lab and its twin.
-        AI cohorts think of millions, drawn as top order statistics from the model's generator.
-
-        Args:
-            rng: The model's generator (the AI rows' draws).
-            quality: Distribution of true effects.
-            count: Expected ideas per row this week (the count is Poisson; large AI counts are
-                rounded).
-            noise: Taste noise per row, in effect units.
-            lineage: Per row, the merged idea its batch varies (-1 for fresh ideas), that
-                parent's standardised effect and its quirk.
-            heritability: Correlation of a child's effect and quirk with its parent's.
-            scale: Effect scale (ln S per effect unit) of ideas born now.
-            bias: Correlation between taste noise and the small-scale quirk.
-            week: This week, the birth week of the new ideas.
-            shelf_life: Ideas older than this many weeks are forgotten.
-            block: Ideas each new backlog entry of a row stands for (1 for humans).
-            human: Which rows are humans.
-            keys: Each human row's stream key.
-
+        Ideas go stale: they were about a recipe that keeps moving.
         """
         stale_rows = np.zeros(self.capacity.size, dtype=bool)
         cutoff = week - shelf_life
@@ -159,76 +133,10 @@ class IdeaBacklog:
             if stale.any():
                 shelf.est[stale] = EMPTY
                 stale_rows[shelf.rows] = stale.any(axis=1)
-        humans = np.flatnonzero(human)
-        if humans.size:
-            g, cls, normal, idea_key = streams.human_ideas(keys[humans], week, count[humans])
-            busy = (g >= 1) | stale_rows[humans]
-            part = humans[busy]
-            if part.size:
-                h = np.where(lineage[0][part] >= 0, heritability, 0.0)
-                est, flat, row, z, q = few_ideas(
-                    g[busy], cls, normal[0], normal[1], normal[2], quality.p_bold,
-                    quality.mu_bold, quality.sd_bold, quality.mu_ord, quality.sd_ord,
-                    noise[part], h, lineage[1][part], lineage[2][part], bias,
-                    float(np.sqrt(1.0 - bias**2)))
-                self._merge(part, {"est": est, "flat": flat, "row": row, "z": z, "q": q,
-                                   "block": np.ones(flat.size), "parent": lineage[0][part],
-                                   "key": idea_key}, scale, float(week))
-        ai = np.flatnonzero(~human)
-        if ai.size:
-            c = count[ai]
-            g = np.where(c < 1e6, rng.poisson(np.minimum(c, 1e6)), np.round(c))
-            part = ai[(g >= 1.0) | stale_rows[ai]]
-            if part.size:
-                g = g[(g >= 1.0) | stale_rows[ai]]
-                new = self._candidates(rng, quality, g, noise[part],
-                                       tuple(x[part] for x in lineage), heritability, bias,
-                                       np.maximum(block[part], 1.0))
-                self._merge(part, new, scale, float(week))
+        return stale_rows
 
-    def _candidates(self, rng, quality, g, noise, lineage, heritability, bias, block):
-        """New backlog entries for AI rows: the top of each class's ideas, with their truths.
-
-        Bigger changes have bigger scale-dependent effects: an idea's quirk is as wide as its
-        class, so within a class its small-scale effect correlates rho with z. Intuition is formed
-        on small-scale results: a share ``bias`` of taste noise is the quirk itself, so what looks
-        good to taste tends to look good small. A variation on a merged idea inherits part of what
-        that idea really does, and part of its quirk.
-        """
-        parent, parent_u, q_parent = lineage
-        h = np.where(parent >= 0, heritability, 0.0)[:, None]
-        keep = np.sqrt(1.0 - h**2)
-        g_bold = bold_count(rng, g, quality.p_bold)
-        parts = []
-        for g_c, mu, sd in ((g - g_bold, quality.mu_ord, quality.sd_ord),
-                            (g_bold, quality.mu_bold, quality.sd_bold)):
-            # A class with fewer ideas than a block still counts: one entry stands for all
-            # of them (else a cohort thinking of a few bold ideas a block would drop them).
-            s_c = np.minimum(block, np.maximum(g_c, 1.0))
-            width = int(min(self.width, np.max(np.floor(g_c / s_c))))
-            if width:
-                e, zz = top_estimates(rng, g_c, width, mu + h[:, 0] * sd * parent_u,
-                                       sd * keep[:, 0], noise, s_c)
-                parts.append((e, zz, np.full(e.shape, sd),
-                              np.where(e > EMPTY, (e - zz) / noise[:, None], 0.0),
-                              np.broadcast_to(s_c[:, None], e.shape)))
-        if not parts:
-            parts = [(np.empty((g.size, 0)),) * 5]
-        est, z, sd, appeal, size = (np.concatenate(x, axis=1)
-                                    for x in zip(*parts, strict=True))
-        flat = np.flatnonzero(est > EMPTY)
-        z, sd, appeal, size = (x.ravel()[flat] for x in (z, sd, appeal, size))
-        # Only the ideas (not the padding of the draws) are computed on.
-        row = flat // max(est.shape[1], 1)
-        fresh = sd * (bias * appeal + np.sqrt(1.0 - bias**2) * rng.standard_normal(flat.size))
-        return {"est": est, "flat": flat, "row": row, "z": z,
-                "q": h[row, 0] * q_parent[row] + keep[row, 0] * fresh,
-                "block": size, "parent": parent,
-                "key": rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max,
-                                    size=flat.size, endpoint=True)}
-
-    def _merge(self, rows: np.ndarray, new: dict[str, np.ndarray], scale: float,
-               born: float) -> None:
+    def merge(self, rows: np.ndarray, new: dict[str, np.ndarray], scale: float,
+              born: float) -> None:
         """Merge new entries into the given rows, keeping each row's best ``capacity``."""
         est = new["est"]
         if not est.shape[0]:

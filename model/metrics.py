@@ -24,7 +24,7 @@ from copy import deepcopy
 import mesa
 import numpy as np
 
-from agents.researchers import AICopilot, AIResearcher
+from agents.ai import AICopilot, AIResearcher
 from model.milestones import MULTIPLIERS, automated_researcher_week, sustained_crossing
 
 SPEED_FLOOR = 0.01  # per year: 1% progress a year

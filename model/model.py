@@ -14,7 +14,10 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model import metrics, streams
+from agents.ai import AICopilot, AIResearcher
+from agents.humans import HumanResearcher
+from agents.researchers import Researcher
+from model import metrics
 from model.compute import ComputeBudget
 from model.frontier import FrontierRun
 from model.lineage import IdeaLineage
@@ -22,6 +25,8 @@ from model.pipelines import ResearchCycle
 from model.scenario import Scenario, load_scenario
 from model.scheduler import ExperimentScheduler
 from model.workforce import Workforce
+
+RESCALE_CAP = 100.0  # ln of the largest factor a burn-in rescales ideas by
 
 
 class TakeoffModel(mesa.Model):
@@ -65,12 +70,8 @@ class TakeoffModel(mesa.Model):
         self.cycle_log: list[tuple[float, float]] = []
         self.ln_s_history = [0.0]
         # Settings read every week, looked up once.
-        i = settings.ideas
         self._horizon, self._interval = settings.run.weeks, settings.frontier.interval_weeks
         self._window = settings.metrics.speed_window_weeks
-        self._queue_weeks = settings.experiments.queue_weeks
-        self._ideas = (i.per_week, i.effect_scale, i.phi, i.heritability, i.small_scale_bias,
-                       i.shelf_life_weeks)
 
         self.compute = ComputeBudget(settings, follow=follow.compute if follow else None)
         self.compute.advance(0)
@@ -110,24 +111,24 @@ class TakeoffModel(mesa.Model):
 
     def research_week(self, history: bool = False) -> None:
         """The research cycle of ``self.week``; in the lab's ``history`` no AI researchers run."""
-        wf = self.workforce
         self.compute.advance(self.week)  # compute grows; the lab splits it
         self.ai_running = self.ai_active and not history
         ai_compute = self.frontier.ai_compute if self.ai_running else 0.0
-        # Ideas each AI cohort's share of the budget could start on within the queue time a
-        # researcher accepts (experiments.queue_weeks).
-        affordable = (self._queue_weeks * self.compute.experiments / self.scheduler.prices()[0]
-                      * self.scheduler.entitlement()[wf.kind != 0])
-        wf.update(self.week, ai_compute, self.ln_s, self.capability, affordable)
+        self.workforce.update(self.week, ai_compute, self.ln_s, self.capability)  # who works
+        AIResearcher.plan(self)  # cohorts size their pipelines to the compute they can get
+        AICopilot.assist(self)  # copilots take on what they can of their humans' work
         self.think()  # ideas are cheap: backlogs fill
-        self.cycle.open()  # taste picks what to test
-        self.cycle.work(np.ones(len(self.pipelines)))  # interpret, decide, set up experiments
+        shortlist = Researcher.shortlist(self)  # taste picks what might be worth testing
+        HumanResearcher.talk_over(self, shortlist)  # humans talk it over with collaborators
+        Researcher.choose(self, shortlist)  # and the best is started
+        Researcher.work(self, np.ones(len(self.pipelines)))  # read results, set up experiments
         self.scheduler.allocate()  # everyone competes for experiment compute
         leftover = self.scheduler.advance()  # experiments run
-        self.cycle.work(leftover)  # results that came in early are read this week
-        self.cycle.engineer()  # time left over makes waiting experiments cheaper
+        Researcher.work(self, leftover)  # results that came in early are read this week
+        Researcher.engineer(self)  # time left over makes waiting experiments cheaper
         self.cycle.sweep()
-        self.frontier.advance(self.week)  # training accumulates; a due run ships the recipe
+        revealed = self.frontier.advance(self.week)  # a due run ships the recipe: the truth
+        HumanResearcher.learn(self, revealed)  # humans learn what their ideas really did
 
     def burn_in(self, weeks: int) -> None:
         """Give the lab a history: ``weeks`` of humans-only research before week 0.
@@ -141,15 +142,16 @@ class TakeoffModel(mesa.Model):
         """
         if weeks <= 0:
             return
-        learning, self.frontier.learning = self.frontier.learning, 0.0
         self.in_history = True
         for week in range(-weeks + 1, 1):
             self.week = week
             self.research_week(history=True)
         self.in_history = False
-        self.frontier.learning = learning
         # Ideas born during the history were as hard as S then made them; week 0 is the unit.
-        rescale = np.exp(-(self.settings.ideas.phi - 1.0) * self.ln_s)
+        # Capped before exponentiating: S near its cap with a phi far below 1 overflows, and so
+        # would an idea's scale times it (up to e^602 at the floor of S; RESCALE_CAP keeps the
+        # product finite). No burn-in that leaves S below about e^500 reaches the cap.
+        rescale = np.exp(min(-(self.settings.ideas.phi - 1.0) * self.ln_s, RESCALE_CAP))
         self.pipelines.scale *= rescale
         self.workforce.backlog.rescale(rescale)
         self.frontier.restart(rescale)
@@ -158,6 +160,7 @@ class TakeoffModel(mesa.Model):
         self.exploded, self.explosion_week, self.stop = False, None, None
         self.compute.advance(0)
         self.compute.forget()
+        self.workforce.update(0, 0.0, 0.0, 0.0)  # week 0's AI, not the history's last
         for key in self.counts:
             self.counts[key] = self.counts[key] * 0.0
         self.cycle_log.clear()
@@ -166,24 +169,17 @@ class TakeoffModel(mesa.Model):
         self.workforce.shipped[:] = 0.0
 
     def think(self) -> None:
-        """Every researcher thinks of new ideas, mostly variations on merged ones."""
-        wf = self.workforce
-        per_week, effect_scale, phi, heritability, bias, shelf_life = self._ideas
-        human = wf.kind == 0
-        # Humans draw from their own streams (the twin draws the same); AI from the generator.
-        pick_u, use_u = np.empty(len(human)), np.empty(len(human))
-        keys = wf.key[human]
-        pick_u[human] = streams.week_uniforms(keys, self.week, streams.PARENT, 0)
-        use_u[human] = streams.week_uniforms(keys, self.week, streams.PARENT, 1)
-        n_ai = int(np.count_nonzero(~human))
-        pick_u[~human], use_u[~human] = self.rng.random(n_ai), self.rng.random(n_ai)
-        lineage = self.lineage.parents(pick_u, use_u)
-        count = per_week * wf.copies * wf.speed
-        scale = effect_scale * np.exp((phi - 1.0) * self.ln_s)
-        wf.backlog.generate(self.rng, self.cycle.quality, count, wf.noise * self.cycle.sd,
-                            lineage, heritability, scale, bias, self.week, shelf_life, wf.weight,
-                            human, wf.key)
-        self.counts["generated"] += float(count.sum())
+        """Every researcher thinks of new ideas, mostly variations on merged ones.
+
+        Backlogs first forget ideas past ``ideas.shelf_life_weeks``; humans think from their own
+        streams (the twin's humans think the same), AI cohorts from the model's generator.
+        """
+        wf, i = self.workforce, self.settings.ideas
+        stale = wf.backlog.forget(self.week, i.shelf_life_weeks)
+        scale = i.effect_scale * np.exp((i.phi - 1.0) * self.ln_s)  # ideas get harder
+        HumanResearcher.think(self, stale, scale)
+        AIResearcher.think(self, stale, scale)
+        self.counts["generated"] += float((i.per_week * wf.copies * wf.speed).sum())
 
     def explode(self, week: int) -> None:
         """Record an explosion (the run goes on, to the cap or the horizon)."""

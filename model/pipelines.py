@@ -21,16 +21,6 @@ import numpy as np
 from model import streams
 from model.duplication import distinct_shares
 from model.ideas import IdeaQuality
-from model.kernels import (
-    bars,
-    engineer,
-    first_beliefs,
-    means,
-    read_results,
-    review,
-    spend_time,
-    work_rates,
-)
 
 IMPLEMENT, QUEUED, RUNNING, INTERPRET = 0, 1, 2, 3
 INT_FIELDS = ("owner", "parent", "rung", "state", "idea", "key")
@@ -124,7 +114,12 @@ _SLOT.update({f: ("_float", i) for i, f in enumerate(FLOAT_FIELDS)})
 
 
 class ResearchCycle:
-    """The per-idea research loop, run over every pipeline at once.
+    """The ladder every idea in flight climbs, and what its experiments show at each rung.
+
+    What researchers do with their ideas (choose, work, read, engineer) is the agents'
+    (``agents.researchers``); the cycle holds the ladder's constants and the table of ideas in
+    flight, starts the ideas researchers chose, records what finished experiments show, settles
+    duplicates and drops finished rows.
 
     Args:
         model: The model (for its settings, workforce, rng and counters).
@@ -150,149 +145,34 @@ class ResearchCycle:
         self.interpret = np.array(e.interpret_weeks)
         perfect = self.results_mode == "perfect"
         self.run_noise = 0.0 if perfect else e.noise
-        self._run_noise2 = self.run_noise**2
+        self.run_noise2 = self.run_noise**2
         self.reading_noise = 0.0 if perfect else e.reading_noise
-        self.review_weight = s.humans.review_weight
-        self.shortlist = s.humans.shortlist
-        self.bias = s.ideas.small_scale_bias
-        self.threshold = s.ideas.promote_threshold
-        self.queue_weeks = e.queue_weeks
-        self.rung_bar = s.ideas.rung_bar
         self.dup_pool = s.ideas.duplication_pool
         self.dup_exponent = s.ideas.duplication_exponent
         self.pipes = PipelineTable()
         self.next_idea = 0
-        self.used = np.zeros(0)  # copy-weeks each researcher spent this week
 
-    # --- choosing what to test ----------------------------------------------------------------
-    def open(self) -> None:
-        """Researchers with free slots start their best backlog ideas worth testing.
+    # --- ideas starting and finishing --------------------------------------------------------
+    def start(self, got: dict[str, np.ndarray], belief: np.ndarray, mean: np.ndarray) -> None:
+        """Ideas researchers chose to test enter the ladder at its first rung.
 
-        A human talks its best few ideas over with its collaborators before choosing:
-        ``humans.shortlist`` candidates for each idea it will start. Their estimates join its
-        own (``kernels.review``) and it starts the shortlisted ideas the talk leaves best, if
-        they still clear the bar; the others stay in its backlog. An AI cohort starts its best.
+        Args:
+            got: The chosen backlog entries (``IdeaBacklog.peek`` fields but ``slot``).
+            belief: Their owners' beliefs (``BELIEF`` fields by row).
+            mean: Their believed mean effects.
+
         """
-        m, wf, pipes = self.model, self.model.workforce, self.pipes
-        n_rows = len(wf.kind)
-        in_flight = np.bincount(pipes.owner[pipes.state >= 0], minlength=n_rows)
-        # Free slots, but no new idea while what waits for compute would take long to run.
-        patient = m.scheduler.waits() < self.queue_weeks
-        wanted = np.where(patient, np.maximum(wf.rows_cap - in_flight, 0), 0)
-        if not wanted.any():
-            return
-        noise = wf.noise * self.sd
-        human_row = wf.kind == 0
-        # Test only ideas whose belief clears the bar: "ruthless prioritization" [07:07].
-        got = wf.backlog.peek(np.where(human_row, wanted * self.shortlist, wanted),
-                              bars(noise, self.threshold, *self.prior))
-        owner = got["row"]
-        if owner.size == 0:
-            return
-        belief = first_beliefs(got["est"], noise[owner], *self.prior)
-        human = np.flatnonzero(human_row[owner])
-        if human.size:
-            indptr, neighbours = wf.neighbours()
-            talked = belief[:, human]
-            review(owner[human], got["z"][human], got["est"][human], got["key"][human], noise,
-                   indptr, neighbours, wf.key, self.review_weight, self.bias, talked,
-                   streams.REVIEW)
-            belief[:, human] = talked
-        mean = belief[0] * belief[1] + (1.0 - belief[0]) * belief[6]
-        # Each row's best candidates by belief, as many as it has room for.
-        order = np.lexsort((-mean, owner))
-        first = np.searchsorted(owner[order], owner[order], side="left")
-        rank = np.empty(owner.size, dtype=np.int64)
-        rank[order] = np.arange(owner.size) - first
-        chosen = np.flatnonzero((rank < wanted[owner]) & (mean >= self.threshold))
-        if chosen.size == 0:
-            return
-        wf.backlog.remove(got["slot"][:, chosen])
-        # New requests join the queue in an order set by their ideas' keys: random, and the
-        # same for the same ideas in the lab and its twin.
-        chosen = chosen[np.argsort(got["key"][chosen], kind="stable")]
-        got = {k: v[chosen] for k, v in got.items() if k != "slot"}
-        belief, mean = belief[:, chosen], mean[chosen]
-        n = chosen.size
+        n = mean.size
         weight = got["block"]
         self.pipes.append(
             owner=got["row"], parent=got["parent"], state=IMPLEMENT, key=got["key"],
             idea=np.arange(self.next_idea, self.next_idea + n), weight=weight, distinct=1.0,
             z=got["z"], q=got["q"], scale=got["scale"], work_left=self.implement[0],
-            mean=mean, submitted=float(m.week), **dict(zip(BELIEF, belief, strict=True)))
+            mean=mean, submitted=float(self.model.week), **dict(zip(BELIEF, belief, strict=True)))
         self.next_idea += n
-        m.counts["started"] += float(weight.sum())
+        self.model.counts["started"] += float(weight.sum())
 
-    # --- researcher time ----------------------------------------------------------------------
-    def work(self, budget: np.ndarray) -> None:
-        """Spend each pipeline's share of its researcher's time: interpret, decide, implement.
-
-        Args:
-            budget: Weeks of wall-clock time each pipeline has left this week.
-
-        """
-        wf, p = self.model.workforce, self.pipes
-        # A researcher splits its time over the ideas it is working on; a cohort gives each idea
-        # at most one copy's time.
-        # What each researcher could start instead: the bar a result must not fall below.
-        self.bar = means(wf.backlog.best(), wf.noise * self.sd, *self.prior)
-        interpreting, implementing, attention = work_rates(
-            p.state, p.owner, p.weight, wf.speed, wf.copies, wf.interpret_boost,
-            wf.implement_boost, INTERPRET, IMPLEMENT)
-        if self.used.size != wf.speed.size:
-            self.used = np.zeros(wf.speed.size)
-        budget = budget.copy()
-        self._spend(INTERPRET, budget, interpreting, attention)
-        self._spend(IMPLEMENT, budget, implementing, attention)
-
-    def _spend(self, state: int, budget: np.ndarray, rate_by_owner: np.ndarray,
-               attention: np.ndarray) -> None:
-        p = self.pipes
-        fin = spend_time(p.state, p.owner, p.work_left, budget, rate_by_owner, state, attention,
-                         self.used)
-        if fin.size == 0:
-            return
-        if state == IMPLEMENT:
-            p.state[fin] = QUEUED
-            p.submitted[fin] = float(self.model.week)
-        else:
-            self._decide(fin, budget)
-
-    def engineer(self) -> None:
-        """Researchers spend the week's time left over on their waiting requests.
-
-        Time not spent implementing or interpreting goes into the experiments waiting for
-        compute (mechanism 11: labour buys research with less compute); copilots multiply it as
-        they multiply setting up. With ``experiments.labour_substitution`` 0 it buys nothing.
-        """
-        wf, p = self.model.workforce, self.pipes
-        if self.model.scheduler.substitution > 0.0 and len(p):
-            spare = np.maximum(wf.copies - self.used, 0.0) * wf.speed * wf.implement_boost
-            engineer(p.state, p.owner, p.weight, p.effort, spare, QUEUED)
-        self.used = np.zeros(wf.speed.size)
-
-    def _decide(self, idx: np.ndarray, budget: np.ndarray) -> None:
-        """Read results, update beliefs, and promote, drop or merge (``kernels.read_results``)."""
-        m, wf, p = self.model, self.model.workforce, self.pipes
-        if idx.size == 0:
-            return
-        normal = streams.idea_normals(p.key[idx], streams.READ, p.rung[idx])
-        w = p.weight[idx]
-        m.cycle_log.append((float(np.sum(w * (m.week + 1 - p.submitted[idx]))), float(w.sum())))
-        promote, merge = read_results(
-            idx, normal, p.rung, p.owner, p.obs, p.beliefs(), p.mean, p.weight, p.state,
-            p.work_left, budget, wf.skill, self.rho, self.implement,
-            self._run_noise2, self.reading_noise, self.threshold, self.bar, self.rung_bar,
-            m.counts["tested"],
-            m.counts["dropped"], IMPLEMENT)
-        m.counts["promoted"] += float(p.weight[promote].sum())
-        if merge.size:
-            self._settle_duplicates(merge)
-            m.frontier.merge(p.take(merge))
-            p.state[merge] = -1
-            budget[merge] = 0.0
-
-    def _settle_duplicates(self, idx: np.ndarray) -> None:
+    def settle_duplicates(self, idx: np.ndarray) -> None:
         """Settle duplicates: an idea someone else merged this epoch counts once.
 
         Researchers who drew the same idea both carried it up the ladder; it counts once. A

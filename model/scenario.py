@@ -9,18 +9,24 @@ what differs from it.
 from __future__ import annotations
 
 import difflib
-import json
 import math
+import os
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import tomli_w
+
 from model.schema import BY_KEY, LADDER_KEYS, PARAMS, SCHEMA_VERSION, SECTIONS, SHARE_KEYS, Param
 
 TOP_LEVEL = ("schema", "name", "description", "base")
 MAX_FILE_BYTES = 256 * 1024
+MAX_NAME_CHARS = 200  # a name labels runs and folders; past this it is not a name
+SHOWN_CHARS = 60  # a value or key quoted in an error message is cut to this
+SHOWN_PATH_CHARS = 256  # a file name, likewise
 
 
 class ScenarioError(ValueError):
@@ -79,7 +85,7 @@ class Scenario:
 
     def to_toml(self) -> str:
         """The fully resolved scenario as TOML that :func:`load_scenario` reads back unchanged."""
-        lines = [f"schema = {SCHEMA_VERSION}", f"name = {json.dumps(self.name)}"]
+        lines = [f"schema = {SCHEMA_VERSION}", f"name = {toml_value(self.name)}"]
         lines.append(f"description = {_toml_text(self.description)}")
         current = None
         for p in PARAMS:
@@ -114,43 +120,64 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     if str(name_or_path) in names:
         return _load_file(names[str(name_or_path)])
     path = Path(name_or_path)
-    if not path.exists():
+    try:
+        exists = path.exists()
+    except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL byte
+        name = show_text(str(name_or_path), SHOWN_PATH_CHARS)
+        raise ScenarioError(f"{name}: not a usable file name "
+                            f"({getattr(exc, 'strerror', None) or exc})") from None
+    if not exists:
         hint = difflib.get_close_matches(str(name_or_path), list(names), n=1)
         also = f"; did you mean '{hint[0]}'?" if hint else f"; shipped: {', '.join(names)}"
-        raise ScenarioError(f"{name_or_path}: no such scenario file or shipped name{also}")
+        raise ScenarioError(f"{show_text(str(name_or_path), SHOWN_PATH_CHARS)}: no such scenario "
+                            f"file or shipped name{also}")
     return _load_file(path)
 
 
 def parse_toml_text(text: str, origin: str) -> Scenario:
     """Validate scenario TOML given as text (an upload, say); ``origin`` names it in errors."""
+    return from_mapping(read_toml(text, origin), origin)
+
+
+def read_toml(text: str, origin: str) -> dict[str, Any]:
+    """Parse TOML text; every way it can fail is one :class:`ScenarioError` naming ``origin``."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{origin}: not valid TOML ({exc})") from None
-    return from_mapping(data, origin)
+    except RecursionError:  # tomllib recurses once per level of nested arrays
+        raise ScenarioError(f"{origin}: not valid TOML (arrays or tables nested too deeply)"
+                            ) from None
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        raise ScenarioError(f"{origin}: not valid TOML (a number has too many digits)") from None
 
 
 def from_mapping(data: Mapping[str, Any], origin: str) -> Scenario:
     """Validate a parsed TOML document against the schema."""
     if "schema" not in data:
         raise ScenarioError(f"{origin}: missing 'schema = {SCHEMA_VERSION}' at the top")
-    if data["schema"] != SCHEMA_VERSION:
-        raise ScenarioError(f"{origin}: key 'schema': must be {SCHEMA_VERSION}, "
-                            f"got {data['schema']!r}")
+    # 1.0 and true compare equal to 1 in Python; the schema version is the integer.
+    if type(data["schema"]) is not int or data["schema"] != SCHEMA_VERSION:
+        raise ScenarioError(f"{origin}: key 'schema': must be the integer {SCHEMA_VERSION}, "
+                            f"got {show(data['schema'])}")
+    _check_labels(data, origin)
     if "base" in data:
         base_name = data["base"]
         if not isinstance(base_name, str) or base_name not in shipped():
             raise ScenarioError(f"{origin}: key 'base': must name a shipped scenario "
-                                f"({', '.join(shipped())}), got {base_name!r}")
+                                f"({', '.join(shipped())}), got {show(base_name)}")
         base = load_scenario(base_name)
         values, name, description = base.as_dict(), base.name, base.description
     else:
         values, name, description = defaults(), "custom", ""
+    given: set[str] = set()
     for key, value in _flatten(data, origin):
+        if key in given:  # "ai.speed" = 1 beside [ai] speed = 2: TOML sees two keys
+            raise ScenarioError(f"{origin}: key '{key}' is given twice (once as a quoted "
+                                f"\"{key}\"); write it once, as [{key.rsplit('.', 1)[0]}] "
+                                f"{key.rsplit('.', 1)[1]} = ...")
+        given.add(key)
         values[key] = _check_value(origin, key, value)
-    for key, label in (("name", "a string"), ("description", "a string")):
-        if key in data and not isinstance(data[key], str):
-            raise ScenarioError(f"{origin}: key '{key}': must be {label}, got {data[key]!r}")
     _check_consistency(origin, values)
     return Scenario(values, data.get("name", name), data.get("description", description))
 
@@ -165,6 +192,9 @@ def parse_set(assignment: str) -> tuple[str, Any]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except (RecursionError, ValueError):  # nested too deeply; an integer of 4300+ digits
+        raise ScenarioError(f"--set {show_text(key)}=...: the value is not one TOML reads (too "
+                            f"many digits, or nested too deeply)") from None
     return key, value
 
 
@@ -176,23 +206,47 @@ def diff(a: Scenario, b: Scenario) -> list[tuple[str, Any, Any]]:
 def read_capped(path: Path, kind: str = "a scenario") -> str:
     """A user's TOML file as text, refused past ``MAX_FILE_BYTES`` or when unreadable.
 
+    Only a regular file is read, and never more than the cap plus one byte: a device
+    (``/dev/zero``) would fill memory and a pipe with no writer would block forever. The file is
+    opened without blocking, so a pipe is seen for what it is before anything waits on it.
+
     Args:
         path: The file.
         kind: What the file should be, for the error ("a scenario", "a sweep file").
 
     """
+    name = show_text(str(path), SHOWN_PATH_CHARS)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{path}: file is {size} bytes; {kind} is at most "
-                                f"{MAX_FILE_BYTES} bytes")
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"{name}: cannot read ({getattr(exc, 'strerror', None) or exc})"
+                            ) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ScenarioError(f"{name}: is a folder; {kind} is a TOML file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError(f"{name}: not a regular file (a device, pipe or socket); "
+                                f"{kind} is a TOML file")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(f"{name}: cannot read ({exc.strerror})") from None
+    finally:
+        os.close(fd)
+    size = max(info.st_size, len(data))
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(f"{name}: file is {size} bytes; {kind} is at most "
+                            f"{MAX_FILE_BYTES} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{name}: cannot read (not UTF-8 text: {exc.reason} at byte "
+                            f"{exc.start})") from None
 
 
 def _load_file(path: Path) -> Scenario:
-    scenario = parse_toml_text(read_capped(path), str(path))
+    scenario = parse_toml_text(read_capped(path), show_text(str(path), SHOWN_PATH_CHARS))
     if scenario.name == "custom":
         scenario.name = path.stem
     return scenario
@@ -208,7 +262,7 @@ def _flatten(data: Mapping[str, Any], origin: str, prefix: str = "") -> Iterable
         elif isinstance(value, dict) and any(k.startswith(dotted + ".") for k in BY_KEY):
             yield from _flatten(value, origin, dotted + ".")
         else:
-            raise ScenarioError(f"{origin}: unknown key '{dotted}'{_suggest(dotted)}")
+            raise ScenarioError(f"{origin}: unknown key '{show_text(dotted)}'{_suggest(dotted)}")
 
 
 def _suggest(key: str) -> str:
@@ -227,8 +281,8 @@ def _suggest(key: str) -> str:
 def _check_value(origin: str, key: str, value: Any) -> Any:
     p = BY_KEY.get(key)
     if p is None:
-        raise ScenarioError(f"{origin}: unknown key '{key}'{_suggest(key)}")
-    bad = ScenarioError(f"{origin}: key '{key}': must be {p.allowed()}, got {value!r}")
+        raise ScenarioError(f"{origin}: unknown key '{show_text(key)}'{_suggest(key)}")
+    bad = ScenarioError(f"{origin}: key '{key}': must be {p.allowed()}, got {show(value)}")
     if p.kind == "bool":
         if not isinstance(value, bool):
             raise bad
@@ -247,9 +301,22 @@ def _check_value(origin: str, key: str, value: Any) -> Any:
 
 
 def _in_range(p: Param, v: Any) -> bool:
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    if isinstance(v, float) and not math.isfinite(v):  # an int is finite, and may not fit a float
         return False
     return (p.lo is None or v >= p.lo) and (p.hi is None or v <= p.hi)
+
+
+def _check_labels(data: Mapping[str, Any], origin: str) -> None:
+    """``name`` and ``description`` are text; a name also labels folders, so it stays short."""
+    for key in ("name", "description"):
+        if key in data and not isinstance(data[key], str):
+            raise ScenarioError(f"{origin}: key '{key}': must be a string, got {show(data[key])}")
+    name = data.get("name", "")
+    if len(name) > MAX_NAME_CHARS or any(not c.isprintable() for c in name):
+        raise ScenarioError(f"{origin}: key 'name': must be at most {MAX_NAME_CHARS} printable "
+                            f"characters on one line, got {show(name)}")
 
 
 def _check_consistency(origin: str, values: Mapping[str, Any]) -> None:
@@ -269,20 +336,31 @@ def _check_consistency(origin: str, values: Mapping[str, Any]) -> None:
 
 
 def toml_value(v: Any) -> str:
-    """A value as TOML (as a scenario file or ``--set KEY=VALUE`` reads it)."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, str):
-        return json.dumps(v)
+    """A value as TOML (as a scenario file or ``--set KEY=VALUE`` reads it), lists on one line."""
     if isinstance(v, list):
         return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    if isinstance(v, float):
-        text = repr(v)
-        return text if any(c in text for c in ".en") else text + ".0"
-    return str(v)
+    return tomli_w.dumps({"v": v})[len("v = "):-1]
+
+
+def show(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """A value as an error message quotes it (strings in quotes), on one line and cut short."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 160:
+        return f"an integer of {len(str(value))} digits"
+    return _cut(repr(value), limit)
+
+
+def show_text(text: str, limit: int = SHOWN_CHARS) -> str:
+    """A key or file name as an error message prints it: control characters escaped, cut short."""
+    return _cut("".join(c if c.isprintable() else repr(c)[1:-1] for c in text), limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit - 3]}..."
 
 
 def _toml_text(text: str) -> str:
-    if "\n" in text and '"""' not in text and "\\" not in text:
-        return '"""\n' + text.rstrip("\n") + '"""'
-    return json.dumps(text)
+    """A description: a literal multi-line block where that reads back the same, else escaped."""
+    plain = all(c.isprintable() or c in "\n\t" for c in text) and "\\" not in text
+    if "\n" in text and plain and '"""' not in text and not text.endswith(("\n", '"')):
+        return '"""\n' + text + '"""'
+    return tomli_w.dumps({"v": text}, multiline_strings=True)[len("v = "):-1]

@@ -234,7 +234,7 @@ class ExperimentScheduler:
         """Weeks each claimant's waiting requests would take at its share of the budget.
 
         A researcher does not start new ideas while this is long: compute it cannot get soon
-        is better spent on the ideas it already has (``ResearchCycle.open``).
+        is better spent on the ideas it already has (``Researcher.shortlist``).
         """
         m, p = self.model, self.model.cycle.pipes
         self._grow()
@@ -327,7 +327,7 @@ class ExperimentScheduler:
         rest = p.take(np.array([i]))
         rest["weight"] = rest["weight"] - fits
         rest["effort"] = rest["effort"] * rest["weight"] / p.weight[i]
-        rest["key"] = np.array([split_key(int(p.key[i]))])
+        rest["key"] = np.array([split_key(p.key[i])])
         p.effort[i] *= fits / p.weight[i]
         p.weight[i] = fits
         p.append(**rest)

@@ -86,11 +86,11 @@ PARAMS: tuple[Param, ...] = (
       source="podcast [00:56-01:02]", effect="+progress"),
     P("compute.shares.inference", 0.3, "float", "share", "Share of compute running AI researchers",
       0.0, 1.0, source="podcast [01:24-01:33]; split is a guess"),
-    P("compute.shares.experiments", 0.075, "float", "share",
+    P("compute.shares.experiments", 0.1, "float", "share",
       "Share of compute for small-scale research experiments", 0.0, 1.0,
       source="calibrated: 10x experiment compute -> ~5x speed (podcast [01:00-01:19])",
       effect="+progress"),
-    P("compute.shares.training", 0.625, "float", "share",
+    P("compute.shares.training", 0.6, "float", "share",
       "Share of compute accumulating into the next frontier run", 0.0, 1.0, source="guess"),
     # --- policy ---
     P("policy.allocation", "fixed", "choice", "", "Compute split: fixed shares, or adaptive "
@@ -99,7 +99,7 @@ PARAMS: tuple[Param, ...] = (
       "shares that follow each researcher's track record, fixed fair shares, expected value per "
       "compute, or first come first served",
       choices=("track_record", "fair", "value", "fifo"),
-      source="a lab learns whose ideas pay off (brief, mechanism 5)"),
+      source="guess: a real lab learns whose ideas pay off"),
     P("policy.newcomer_share", 0.05, "float", "share", "Track record: share of the experiment "
       "budget the AI researchers get between them before they have a track record", 0.0, 1.0,
       source="guess"),
@@ -121,13 +121,14 @@ PARAMS: tuple[Param, ...] = (
       0.0, 0.33),
     # --- humans ---
     P("humans.count", 200, "int", "researchers", "Human researchers at week 0", 1, 100_000,
-      source="guess", effect="+progress"),
+      source="guess: a frontier lab's research staff of a few hundred", effect="+progress"),
     P("humans.hiring_per_year", 1.0, "float", "x/year", "Yearly growth factor of the human team",
       0.5, 10.0, source="guess", effect="+progress"),
     P("humans.taste_noise", 12.0, "float", "sd of true effects",
       "Median noise of a human's idea estimates, in units of the spread of true idea effects",
       0.01, 50.0,
-      source="calibrated with the idea classes to the shipped-idea facts; podcast [04:56-05:08]",
+      source="calibrated: results carry the signal (uninformative ones halve progress) and worse"
+             " taste still slows it; podcast [04:56-05:08]",
       effect="-progress"),
     P("humans.taste_spread", 0.386, "float", "log sd",
       "Spread of taste across humans (lognormal); 0.386 puts the 99.9th percentile at 3.3x "
@@ -190,7 +191,7 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.phi", 0.8, "float", "", "Ideas-get-harder exponent: an idea's effect on ln S scales "
       "as S^(phi-1) (semi-endogenous growth)", -3.0, 0.95,
       source="Jones (1995); Bloom et al. (2020); calibrated", effect="+progress"),
-    P("ideas.effect_scale", 0.0085, "float", "ln S",
+    P("ideas.effect_scale", 0.008, "float", "ln S",
       "Frontier effect on ln S of one unit of idea quality at week 0", 1.0e-6, 10.0,
       source="calibrated to ~3x/year humans-only (Ho et al. 2024)", effect="+progress"),
     P("ideas.bold_share", 0.1, "float", "probability",
@@ -207,10 +208,11 @@ PARAMS: tuple[Param, ...] = (
       source="calibrated to the shipped-idea facts"),
     P("ideas.material_effect", 0.2, "float", "effect units",
       "A shipped idea helps (hurts) at scale when its frontier effect is above (below) plus "
-      "(minus) this; in between it is useless", 0.0, 10.0, source="guess"),
-    P("ideas.small_scale_bias", 0.5, "float", "correlation",
+      "(minus) this; in between it is useless", 0.0, 10.0, source="guess", role="setting"),
+    P("ideas.small_scale_bias", 0.6, "float", "correlation",
       "How much of taste noise is small-scale appeal: ideas that look good to intuition look "
-      "good in small experiments too", 0.0, 0.99, source="podcast [05:15-05:55]; guess",
+      "good in small experiments too", 0.0, 0.99,
+      source="calibrated: a visible share of shipped ideas hurts; podcast [05:15-05:55]",
       effect="-progress"),
     P("ideas.per_week", 2.0, "float", "ideas/week",
       "New ideas per researcher-week (ideas are cheap)", 0.01, 1000.0,
@@ -255,7 +257,9 @@ PARAMS: tuple[Param, ...] = (
       effect="-progress"),
     P("experiments.transfer_decades", 6.0, "float", "decades", "Transfer across scale: a result's "
       "correlation with the frontier effect is exp(-gap/this), gap in decades of compute",
-      0.01, 100.0, source="podcast [05:38-05:44]; guess", effect="+progress"),
+      0.01, 100.0,
+      source="calibrated with taste noise to the signal facts; podcast [05:38-05:44]",
+      effect="+progress"),
     P("experiments.noise", 0.2, "float", "effect units", "Run-to-run noise of one experiment",
       0.0, 10.0, source="guess", effect="-progress"),
     P("experiments.reading_noise", 0.1, "float", "effect units",
@@ -268,10 +272,12 @@ PARAMS: tuple[Param, ...] = (
     P("experiments.queue_weeks", 8.0, "float", "weeks", "A researcher starts a new idea only "
       "while its experiments waiting for compute would take under this many weeks of its share "
       "of the budget", 0.0, 520.0, source="guess"),
-    P("experiments.labour_substitution", 0.25, "float", "-", "How far researcher labour buys "
+    P("experiments.labour_substitution", 0.2, "float", "-", "How far researcher labour buys "
       "research with less compute: an experiment's compute falls as (1 + engineering / setup "
       "time)^-this, engineering being the researcher-weeks put into it while it waited (0: "
-      "complements)", 0.0, 3.0, source="Whitfill & Wu (2025): sigma ~0 to ~2.6; guess",
+      "complements)", 0.0, 3.0,
+      source="calibrated: doubling humans gives lambda in 0.2 to 0.9; Whitfill & Wu (2025): "
+             "sigma ~0 to ~2.6",
       effect="+progress"),
     P("experiments.results", "informative", "choice", "", "Ablation: what experiments show. "
       "'uninformative' results are independent of the ideas' true effects, 'perfect' ones show "

@@ -19,12 +19,14 @@ import networkx as nx
 import numpy as np
 from mesa.discrete_space import Cell, Network
 
-from agents.researchers import AICopilot, AIResearcher, HumanResearcher
+from agents.ai import AICopilot, AIResearcher
+from agents.humans import HumanResearcher
+from agents.researchers import AI, HUMAN
 from model import streams
 from model.ideas import IdeaBacklog
 
-HUMAN, AI = 0, 1
 AUTONOMY_STEEPNESS = 4.0  # log-logistic slope: 10% to 90% autonomous over a 3x range of taste
+MAX_CAPABILITY_OOM = 100.0  # AI taste and speed follow capability within 10^+-100 of week 0
 
 
 class Workforce:
@@ -38,6 +40,8 @@ class Workforce:
         copies: Researchers a row stands for (1 for a human).
         implement_boost, interpret_boost: Copilot speed-ups of a human's two kinds of work.
         rows_cap: Pipelines a row may hold; weight: ideas each of its pipelines stands for.
+        used: Copy-weeks each row spent on its ideas this week (the rest goes to engineering).
+        bar: What each row's best backlog idea promises: the bar a result must clear.
         merged, shipped: Ideas credited to each row.
         key: Each human's random stream (``model.streams``), from its identity (the h-th human
             hired), so a human draws the same numbers in the lab and its twin; 0 for AI rows.
@@ -55,6 +59,8 @@ class Workforce:
             setattr(self, name, np.empty(0))
         self.rows_cap = np.empty(0, dtype=np.int64)
         self.key = np.empty(0, dtype=np.uint64)
+        self.used = np.zeros(0)
+        self.bar = np.zeros(0)
         seed = s.run.seed
         self._human_base = streams.base_key(seed, streams.HUMANS)
         self._seed = seed
@@ -68,9 +74,8 @@ class Workforce:
         a, h = s.ai, s.humans
         self.taste_noise, self.taste_spread = h.taste_noise, h.taste_spread
         self._hiring, self._pipelines = h.hiring_per_year, h.pipelines
-        self._setup_taste = a.setup_taste
         self._ai = (a.taste, a.taste_per_oom, a.speed, a.speed_per_oom, a.copy_cost,
-                    a.autonomy_taste, a.max_pipelines)
+                    a.autonomy_taste)
         self.ai_copies = self.copilot_copies = self.autonomy = 0.0
         self.ai_taste = s.ai.taste
         self.ai_speed = s.ai.speed
@@ -138,7 +143,9 @@ class Workforce:
         if self._hiring == 1.0:
             return
         h = self.settings.humans
-        self.humans_target = h.count * h.hiring_per_year ** (week / 52.0)
+        # The schedule starts at week 0: the burn-in's history is run with the week-0 team
+        # (run backwards, a shrinking schedule hired ~1e8 humans before week 0).
+        self.humans_target = h.count * h.hiring_per_year ** (max(week, 0) / 52.0)
         current = int(np.sum(self.kind == HUMAN))
         new = int(self.humans_target) - current
         if new <= 0:
@@ -163,55 +170,42 @@ class Workforce:
         self._hire(new, cells)
 
     # --- each week ------------------------------------------------------------------------
-    def update(self, week: int, ai_compute: float, ln_s: float, capability: float,
-               affordable: float | np.ndarray = np.inf) -> None:
-        """Size and skill the AI workforce from compute, software efficiency and capability.
+    def update(self, week: int, ai_compute: float, ln_s: float, capability: float) -> None:
+        """Hire to the schedule; size and skill the AI workforce from compute and capability.
+
+        How many ideas a cohort keeps in flight is its own decision (``AIResearcher.plan``), as
+        is how much its copilots help their humans (``AICopilot.assist``).
 
         Args:
             week: This week.
             ai_compute: Inference compute running AI researchers (H100e).
             ln_s: Log software efficiency.
             capability: OOMs of effective compute of the latest frontier model.
-            affordable: Per AI cohort, the ideas its share of the experiment budget could start
-                on within the queue time a researcher accepts: a cohort keeps no more ideas in
-                flight than that, so a compute-starved lab tests its AI's best ideas, not a
-                million mediocre ones it cannot finish.
 
         """
         self.hire_to(week)
-        human, p = self._human, self._pipelines
-        self.rows_cap[human] = p
+        self.rows_cap[self._human] = self._pipelines
         if not self.ai_enabled:
             return
-        taste, taste_per_oom, speed, speed_per_oom, copy_cost, autonomy_taste, max_pipes = self._ai
+        taste, taste_per_oom, speed, speed_per_oom, copy_cost, autonomy_taste = self._ai
+        # Past MAX_CAPABILITY_OOM (synthetic data can add OOMs every week) taste**capability
+        # would overflow; so would the autonomy ratio, whose share is exactly 1 long before.
+        capability = min(max(capability, -MAX_CAPABILITY_OOM), MAX_CAPABILITY_OOM)
         self.ai_taste = taste * taste_per_oom**capability
         self.ai_speed = speed * speed_per_oom**capability
         self.ai_copies = ai_compute * np.exp(ln_s) / copy_cost
-        ratio = (self.ai_taste / autonomy_taste) ** AUTONOMY_STEEPNESS
-        self.autonomy = ratio / (1.0 + ratio)
+        x = self.ai_taste / autonomy_taste
+        if x < 1e50:
+            ratio = x**AUTONOMY_STEEPNESS
+            self.autonomy = ratio / (1.0 + ratio)
+        else:
+            self.autonomy = 1.0
         self.copilot_copies = self.ai_copies * (1.0 - self.autonomy) / self._n_humans
-        ai, n_ai = self._ai_rows, self._n_ai
-        per_cohort = self.ai_copies * self.autonomy / n_ai
-        self.copies[ai] = per_cohort
+        ai = self._ai_rows
+        self.copies[ai] = self.ai_copies * self.autonomy / self._n_ai
         self.noise[ai] = self.taste_noise / self.ai_taste
         self.speed[ai] = self.ai_speed
         self.skill[ai] = self.ai_taste
-        wanted = np.minimum(per_cohort * p, np.maximum(affordable, 1.0))
-        cap = np.minimum(max_pipes, np.floor(wanted)).astype(np.int64)
-        self.rows_cap[ai] = cap
-        self.weight[ai] = np.where(cap > 0, wanted / np.maximum(cap, 1), 1.0)
-        # Copilots take over the share of each task their capability reaches; the human does the
-        # rest (Amdahl), so copilots that reach little help little however many there are.
-        # Setting up an experiment ("helps you code multiple times faster", podcast
-        # [03:40-03:58]) is within reach of a copilot with ai.setup_taste of its human's taste;
-        # reading results is the hard part [04:27-04:50]: it takes the human's own taste.
-        labour = self.copilot_copies * self.ai_speed
-        if labour > 0.0:
-            ratio = self.ai_taste * self.noise[human] / self.taste_noise
-            setup = np.minimum(1.0, ratio / self._setup_taste)
-            read = np.minimum(1.0, ratio)
-            self.implement_boost[human] = 1.0 / ((1.0 - setup) + setup / (1.0 + labour))
-            self.interpret_boost[human] = 1.0 / ((1.0 - read) + read / (1.0 + labour))
 
     def edges(self) -> tuple[np.ndarray, np.ndarray]:
         """Collaboration links as (row, row) arrays, each link both ways."""

@@ -9,3 +9,12 @@ EXIT_USAGE = 2
 
 class UsageError(Exception):
     """A mistake on the command line: the message is one line, printed after 'error:'."""
+
+
+def one_line(message: str, limit: int = 1000) -> str:
+    """A message as one printable line: control characters escaped, cut to ``limit`` characters.
+
+    The last guard of the one-line promise: a key or file name can carry a newline.
+    """
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    return text if len(text) <= limit else text[:limit - 3] + "..."

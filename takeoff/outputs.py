@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.run import RunResult
+if TYPE_CHECKING:
+    from model.run import RunResult
+    from model.scenario import Scenario
+
+FOLDER_CHARS = 80  # of a name, in a default output folder
+# Log axes pad their range by a share of it on each side; past about 1e+-250 the padding (and
+# the tick locator) overflow a float. Plots draw larger magnitudes at this one.
+PLOT_LIMIT = 1e200
 
 
 def number(value) -> str:
@@ -33,8 +43,40 @@ def plain(value):
     return value
 
 
+def folder_name(name: str) -> str:
+    """A scenario name as one safe path component: never a separator, ``..``, NUL or too long."""
+    safe = re.sub(r"[^\w.-]+", "-", name, flags=re.ASCII).strip(".-")[:FOLDER_CHARS].strip(".-")
+    return safe or "scenario"
+
+
+def default_folder(scenario: Scenario, changed: bool, aggregate: bool = False,
+                   replicates: int | None = None) -> str:
+    """The default output folder of a run: ``NAME-seedN`` (``NAME-aggregate``, ``NAME-seedsA-B``).
+
+    When command-line overrides ``changed`` the scenario, a short hash of the resolved scenario
+    follows, so that a run with ``--set`` or ``--weeks`` never replaces another.
+    """
+    seed = scenario.run.seed
+    tag = ("aggregate" if aggregate else f"seed{seed}" if replicates is None
+           else f"seeds{seed}-{seed + replicates - 1}")
+    folder = f"{folder_name(scenario.name)}-{tag}"
+    if changed:
+        folder += "-" + hashlib.sha256(scenario.to_toml().encode()).hexdigest()[:8]
+    return folder
+
+
+def plot_value(value: float) -> float:
+    """A value as the plots draw it: magnitudes kept within [1/PLOT_LIMIT, PLOT_LIMIT]."""
+    magnitude = abs(value)
+    if magnitude == 0.0 or 1.0 / PLOT_LIMIT <= magnitude <= PLOT_LIMIT:
+        return value
+    return math.copysign(min(max(magnitude, 1.0 / PLOT_LIMIT), PLOT_LIMIT), value)
+
+
 def write_run(result: RunResult, folder: Path, plots: bool = True) -> list[str]:
     """Write ``timeseries.csv``, ``summary.json``, ``scenario.toml`` and PNG plots.
+
+    Plots an earlier run left in ``folder`` are removed when this run writes none.
 
     Returns:
         Names of the files written.
@@ -51,8 +93,14 @@ def write_run(result: RunResult, folder: Path, plots: bool = True) -> list[str]:
     if plots:
         from visualization.plots import save_run_plots
 
-        data = {c: [row[i] for row in result.rows] for i, c in enumerate(result.columns)}
+        data = {c: [plot_value(row[i]) for row in result.rows]
+                for i, c in enumerate(result.columns)}
         written += save_run_plots(data, folder)
+    elif any(folder.glob("*.png")):  # an earlier run's plots would not match these files
+        from visualization.plots import RUN_PLOTS
+
+        for name in RUN_PLOTS:
+            (folder / f"{name}.png").unlink(missing_ok=True)
     return written
 
 

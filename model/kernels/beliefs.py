@@ -48,7 +48,7 @@ def _kalman(b, at, a, c, signal, noise2):  # pragma: no cover - compiled
     mz, mq, vzz, vzq, vqq = b[at], b[at + 1], b[at + 2], b[at + 3], b[at + 4]
     pz = vzz * a + vzq * c  # covariance of (z, q) with the signal
     pq = vzq * a + vqq * c
-    s = a * pz + c * pq + noise2
+    s = max(a * pz + c * pq + noise2, 1e-300)  # (a belief already certain, a perfect signal)
     ll = _log_normal(signal, a * mz + c * mq, s)
     r = (signal - a * mz - c * mq) / s
     b[at], b[at + 1] = mz + pz * r, mq + pq * r

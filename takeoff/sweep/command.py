@@ -56,9 +56,13 @@ def cmd_sweep(args) -> int:
     if scheduler and args.workers is not None:
         raise UsageError("sweep: --workers is for local runs; a Dask cluster (--scheduler) "
                          "has its own workers")
+    from takeoff.outputs import folder_name
+    from takeoff.sweep.runner import check_limits
+
     spec = load_sweep(args.file)
     design = Design(spec)
-    out = args.out or Path("runs") / f"sweep-{spec.name}"
+    check_limits(design)  # every point runs here, or nothing starts
+    out = args.out or Path("runs") / f"sweep-{folder_name(spec.name)}"
     if args.dry_run:
         print(_describe(spec, design))
         return 0

@@ -8,6 +8,8 @@
   total order), ``samples * (D + 2)`` points for D keys.
 - ``morris``: ``samples`` Morris trajectories on ``levels`` levels (``SALib.sample.morris``),
   ``samples * (D + 1)`` points.
+- ``points``: an explicit list of points drawn elsewhere (``takeoff forecast`` draws them from
+  beliefs), each with its own seed; no two are merged, since their seeds differ.
 
 Sampled designs draw unit coordinates in [0, 1]^D and map them through each key's range
 (:meth:`~takeoff.sweep.spec.Axis.value`); their random source is seeded from the file's
@@ -29,7 +31,7 @@ import numpy as np
 
 from model.scenario import Scenario
 from model.schema import SHARE_KEYS
-from takeoff.sweep.spec import SweepSpec
+from takeoff.sweep.spec import POINTS, SweepSpec
 
 DESIGN_STREAM = 0x5EED  # keeps the design's random stream apart from any run's
 
@@ -83,7 +85,9 @@ class Design:
         self.unit = None if spec.design == "grid" else _unit_points(spec)
         n = spec.points_count()
         self.first = np.arange(n)
-        if self.unit is not None:  # rounding and categories can make two points equal
+        # Rounding and categories can make two sampled points equal (a points design's points
+        # each have their own seed: never equal runs).
+        if self.unit is not None and spec.design != POINTS:
             seen: dict[str, int] = {}
             for i in range(n):
                 self.first[i] = seen.setdefault(json.dumps(self.raw(i)), i)
@@ -103,6 +107,8 @@ class Design:
 
     def raw(self, i: int) -> dict[str, Any]:
         """The varied keys' values at point ``i``."""
+        if self.spec.design == POINTS:
+            return dict(self.spec.points[i])
         if self.unit is None:
             idx = self.grid_index(i)
             return {a.key: a.values[k] for a, k in zip(self.axes, idx, strict=True)}
@@ -122,10 +128,10 @@ class Design:
         base = spec.base.as_dict()
         stamp = takeoff_version()
         for r in range(spec.replicates):
-            seed = spec.replicate_seed(r)
             for i in range(len(self)):
                 if self.first[i] != i:
                     continue
+                seed = spec.run_seed(i, r)
                 values = self.point(i)
                 origin = f"{spec.origin}: design point {i}"
                 scenario = Scenario(base, spec.name, "").replace({**values, "run.seed": seed},
@@ -159,6 +165,8 @@ def complete_shares(values: dict[str, Any], base: Scenario) -> dict[str, Any]:
 
 
 def _unit_points(spec: SweepSpec) -> np.ndarray:
+    if spec.design == POINTS:
+        return np.asarray(spec.unit, dtype=float).reshape(len(spec.points), len(spec.axes))
     d, n, seed = len(spec.axes), spec.samples, design_seed(spec)
     if spec.design == "random":
         return np.random.default_rng(seed).random((n, d))

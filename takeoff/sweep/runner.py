@@ -167,6 +167,28 @@ class DaskPool:
         self.client.close()
 
 
+def check_limits(design: Design) -> None:
+    """Refuse, before any run starts, a sweep with a design point too large to run here.
+
+    Each distinct point is checked once (a replicate's seed does not change its cost) against
+    :func:`model.limits.check`.
+
+    Raises:
+        ScenarioError: One line naming the first such point, its estimate and its keys.
+
+    """
+    from model import limits
+    from model.scenario import Scenario
+
+    spec = design.spec
+    base = spec.base.as_dict()
+    for i in range(len(design)):
+        if design.first[i] == i:
+            origin = f"{spec.origin}: design point {i}"
+            scenario = Scenario(base, spec.name, "").replace(design.point(i), origin=origin)
+            limits.check(scenario, origin=origin)
+
+
 def make_pool(workers: int | None, scheduler: str | None, task: Callable = run_one):
     """A local pool of ``workers`` processes, or the Dask cluster at ``scheduler``."""
     if scheduler:
@@ -182,11 +204,13 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def execute(design: Design, store: Store, pool, progress=None) -> Outcome:
+def execute(design: Design, store: Store, pool, progress=None,
+            cancel: threading.Event | None = None) -> Outcome:
     """Run every run of ``design`` not yet done in ``store``, recording each as it finishes.
 
     Failed runs of an earlier call are run again. A run that raises is recorded as failed and
-    the sweep goes on.
+    the sweep goes on. Setting ``cancel`` (from another thread, e.g. a page whose visitor
+    left) stops the sweep as Ctrl-C does: what finished is kept.
     """
     start = time.perf_counter()
     done = store.done_ids()
@@ -195,7 +219,7 @@ def execute(design: Design, store: Store, pool, progress=None) -> Outcome:
     ran = 0
     pending: dict = {}
     exhausted = False
-    with _StopOnSignal() as stop:
+    with _StopOnSignal(cancel) as stop:
         try:
             while True:
                 while not stop.requested and not exhausted and len(pending) < pool.capacity:
@@ -237,9 +261,15 @@ class _StopOnSignal:
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
-    def __init__(self):
-        self.requested = False
+    def __init__(self, cancel: threading.Event | None = None):
+        self._requested = False
+        self._cancel = cancel
         self._old: dict = {}
+
+    @property
+    def requested(self) -> bool:
+        """A signal arrived, or the caller's ``cancel`` event is set."""
+        return self._requested or (self._cancel is not None and self._cancel.is_set())
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
@@ -248,7 +278,7 @@ class _StopOnSignal:
         return self
 
     def _handle(self, signum, frame) -> None:
-        self.requested = True
+        self._requested = True
         for sig, old in self._old.items():
             signal.signal(sig, old)
 

@@ -28,17 +28,17 @@ import difflib
 import hashlib
 import json
 import math
-import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from model.scenario import Scenario, ScenarioError, from_mapping, read_capped
+from model.scenario import Scenario, ScenarioError, from_mapping, read_capped, read_toml
 from model.schema import BY_KEY, SHARE_KEYS
 
 DESIGNS = ("grid", "random", "lhs", "sobol", "morris")
 SAMPLED = ("random", "lhs", "sobol", "morris")
+POINTS = "points"  # an explicit list of points, each with its own seed (takeoff forecast)
 SWEEP_KEYS = ("design", "replicates", "samples", "weeks", "levels", "parameters")
 RANGE_KEYS = ("min", "max", "log")
 MAX_RUNS = 1_000_000
@@ -106,6 +106,14 @@ class SweepSpec:
             (N * (D + 2) points); trajectories of a Morris design (r * (D + 1) points).
         levels: Grid levels of a Morris design.
         axes: The varied keys, in file order.
+        points: A ``points`` design's points, each a dict of the varied keys' values (sampled
+            elsewhere, e.g. from beliefs); empty for the other designs.
+        point_seeds: A ``points`` design's seed of each point: replicate ``r`` of point ``i``
+            runs with ``point_seeds[i] + r``, so every point has its own random stream.
+        unit: A ``points`` design's coordinates in [0, 1]^D (each value's quantile under the
+            distribution it was drawn from), one row per point; None for the other designs.
+        file_name: What the store names its copy of the file (``sweep.toml``).
+        command: The command that runs it, as named in the store's errors (``sweep``).
 
     """
 
@@ -119,6 +127,11 @@ class SweepSpec:
     samples: int | None
     levels: int
     axes: tuple[Axis, ...]
+    points: tuple[dict, ...] = ()
+    point_seeds: tuple[int, ...] = ()
+    unit: Any = field(default=None, compare=False, repr=False)
+    file_name: str = "sweep.toml"
+    command: str = "sweep"
 
     @property
     def seed(self) -> int:
@@ -128,6 +141,12 @@ class SweepSpec:
     def replicate_seed(self, replicate: int) -> int:
         """The seed of replicate ``replicate`` (the same at every design point)."""
         return (self.seed + replicate) % SEED_MODULUS
+
+    def run_seed(self, point: int, replicate: int) -> int:
+        """The seed of replicate ``replicate`` at design point ``point``."""
+        if self.design == POINTS:
+            return (self.point_seeds[point] + replicate) % SEED_MODULUS
+        return self.replicate_seed(replicate)
 
     @property
     def varied_shares(self) -> tuple[str, ...]:
@@ -145,6 +164,8 @@ class SweepSpec:
     def points_count(self) -> int:
         """Design points (before removing repeated ones)."""
         d = len(self.axes)
+        if self.design == POINTS:
+            return len(self.points)
         if self.design == "grid":
             return math.prod(len(a.values) for a in self.axes)
         if self.design == "sobol":
@@ -162,6 +183,8 @@ class SweepSpec:
                  "design": self.design, "replicates": self.replicates, "samples": self.samples,
                  "levels": self.levels, "version": version,
                  "axes": [[a.key, a.values, a.lo, a.hi, a.log] for a in self.axes]}
+        if self.design == POINTS:
+            canon.update(points=list(self.points), seeds=list(self.point_seeds))
         return hashlib.sha256(json.dumps(canon, sort_keys=True).encode()).hexdigest()
 
 
@@ -190,10 +213,7 @@ def load_sweep(name_or_path: str | Path) -> SweepSpec:
 
 def parse_sweep_text(text: str, origin: str, stem: str = "sweep") -> SweepSpec:
     """Validate a sweep file given as text; ``origin`` names it in errors."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{origin}: not valid TOML ({exc})") from None
+    data = read_toml(text, origin)  # nesting and over-long numbers are one line too
     if "sweep" not in data:
         raise ScenarioError(f"{origin}: no [sweep] table; a sweep file is a scenario plus "
                             f"[sweep] (design, replicates, parameters), see scenarios/sweeps/")
@@ -237,6 +257,10 @@ def parse_sweep_text(text: str, origin: str, stem: str = "sweep") -> SweepSpec:
                             f"keys to vary, e.g. \"ideas.phi\" = [0.6, 0.8], got {params!r}")
     axes = tuple(_axis(where, design, key, spec, scenario)
                  for key, spec in _flatten(params, where, scenario))
+    keys = [a.key for a in axes]
+    for key in keys:
+        if keys.count(key) > 1:  # "ai.speed" = [...] beside ai = { speed = [...] }
+            raise ScenarioError(f"{where}: key '{key}' is given twice; vary it once")
     _check_shares(where, axes)
     spec = SweepSpec(name=name if isinstance(name, str) else stem,
                      description=scenario.description, origin=origin, text=text,
@@ -287,7 +311,7 @@ def _flatten(params: dict, where: str, base: Scenario, prefix: str = ""):
             raise AssertionError(key)  # pragma: no cover (replace raised)
 
 
-def _check_value(where: str, key: str, value: Any, base: Scenario) -> Any:
+def check_value(where: str, key: str, value: Any, base: Scenario) -> Any:
     """The value as the scenario stores it, or the scenario's own one-line error."""
     p = BY_KEY[key]
     if key in SHARE_KEYS:  # checked alone: the sweep completes the shares at each point
@@ -310,7 +334,7 @@ def _axis(where: str, design: str, key: str, spec: Any, base: Scenario) -> Axis:
                                 f"random and lhs")
         if not spec:
             raise ScenarioError(f"{where}: key '{key}': the list of values is empty")
-        values = tuple(_check_value(where, key, v, base) for v in spec)
+        values = tuple(check_value(where, key, v, base) for v in spec)
         seen = [json.dumps(v) for v in values]
         if len(set(seen)) != len(seen):
             raise ScenarioError(f"{where}: key '{key}': a value is listed twice in "
@@ -330,8 +354,8 @@ def _axis(where: str, design: str, key: str, spec: Any, base: Scenario) -> Axis:
         if "min" not in spec or "max" not in spec:
             raise ScenarioError(f"{where}: key '{key}': a range needs both min and max, "
                                 f"e.g. {{ min = 0.5, max = 2 }}")
-        lo = _check_value(where, key, spec["min"], base)
-        hi = _check_value(where, key, spec["max"], base)
+        lo = check_value(where, key, spec["min"], base)
+        hi = check_value(where, key, spec["max"], base)
         log = spec.get("log", False)
         if not isinstance(log, bool):
             raise ScenarioError(f"{where}: key '{key}.log': must be true or false, got {log!r}")

@@ -41,7 +41,8 @@ FIXED = {"run_id": "TEXT PRIMARY KEY", "point": "INTEGER", "replicate": "INTEGER
 ARROW = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(), "str": pa.string(),
          "json": pa.string()}
 KNOWN_FILES = {"runs.sqlite", "runs.sqlite-wal", "runs.sqlite-shm", "sweep.toml", "scenario.toml",
-               "summary.parquet", "timeseries", "plots", "sensitivity.csv", ".lock"}
+               "summary.parquet", "timeseries", "plots", "sensitivity.csv", ".lock",
+               "beliefs.toml", "forecast.json", "discover"}
 # Summary fields that are an integer or null (a milestone not reached): typed from the start,
 # so summary.parquet has the same schema whether or not any run got there.
 NULLABLE_INTS = ("explosion_week", "weeks_to_10x", "weeks_to_100x", "weeks_to_1000x")
@@ -82,9 +83,10 @@ class Store:
     def __init__(self, folder: Path, spec: SweepSpec, version: str):
         self.folder = folder
         self.series_dir = folder / "timeseries"
+        self.command = spec.command
         self._check_folder(folder)
         self.series_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = _lock(folder)
+        self._lock = _lock(folder, spec.command)
         # Autocommit mode: every transaction below is explicit, DDL included.
         self.db = sqlite3.connect(folder / "runs.sqlite", timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -105,7 +107,7 @@ class Store:
                     ("fingerprint", fingerprint), ("version", version), ("name", spec.name),
                     ("design", spec.design), ("parameters", json.dumps(list(spec.columns))),
                     ("kinds", json.dumps(self.kinds))])
-            (folder / "sweep.toml").write_text(spec.text)
+            (folder / spec.file_name).write_text(spec.text)
             (folder / "scenario.toml").write_text(spec.base.to_toml())
         self.params = json.loads(self.meta("parameters"))
         for stale in self.series_dir.glob(".*.tmp"):  # a run caught mid-write by a kill
@@ -216,22 +218,24 @@ class Store:
 
     def _check_folder(self, folder: Path) -> None:
         if folder.exists() and not folder.is_dir():
-            raise UsageError(f"sweep: --out {folder}: exists and is not a folder")
+            raise UsageError(f"{self.command}: --out {folder}: exists and is not a folder")
         if folder.is_dir() and not (folder / "runs.sqlite").exists():
             other = sorted(p.name for p in folder.iterdir() if p.name not in KNOWN_FILES)
             if other:
-                raise UsageError(f"sweep: --out {folder}: holds other files ({', '.join(other[:3])}"
-                                 f"); give an empty or new folder")
+                raise UsageError(f"{self.command}: --out {folder}: holds other files "
+                                 f"({', '.join(other[:3])}); give an empty or new folder")
 
     def _check_same_sweep(self, meta: dict, spec: SweepSpec, version: str, fp: str) -> None:
         if meta.get("fingerprint") == fp:
             return
         if meta.get("version") != version:
-            raise UsageError(f"sweep: --out {self.folder}: holds runs of takeoff "
+            raise UsageError(f"{self.command}: --out {self.folder}: holds runs of takeoff "
                              f"{meta.get('version')}, this is {version}; give a new --out "
                              f"folder (run_ids include the version)")
-        raise UsageError(f"sweep: --out {self.folder}: holds a different sweep "
-                         f"('{meta.get('name')}', see its sweep.toml); give a new --out folder, "
+        points = meta.get("design") == "points"  # what the folder holds, not what this is
+        what, file = ("forecast", "beliefs.toml") if points else ("sweep", "sweep.toml")
+        raise UsageError(f"{self.command}: --out {self.folder}: holds a different {what} "
+                         f"('{meta.get('name')}', see its {file}); give a new --out folder, "
                          f"or delete this one to start over")
 
 
@@ -264,7 +268,7 @@ def _from_sql(kind: str, values: tuple) -> list:
     return list(values)
 
 
-def _lock(folder: Path):
+def _lock(folder: Path, command: str = "sweep"):
     """Hold ``DIR/.lock`` while the sweep runs: two drivers on one folder would duplicate work.
 
     The lock dies with the process (even on ``kill -9``). Platforms without ``fcntl`` go unlocked.
@@ -278,6 +282,6 @@ def _lock(folder: Path):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         handle.close()
-        raise UsageError(f"sweep: --out {folder}: another takeoff sweep is writing to it; "
+        raise UsageError(f"{command}: --out {folder}: another takeoff {command} is writing to it; "
                          f"wait for it or give another --out") from None
     return handle
