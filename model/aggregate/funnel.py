@@ -7,15 +7,15 @@ mean field needs is an integral over those draws, evaluated here on one fixed sc
 sample (deterministic) and tabulated against the two things that vary week to week:
 
 * ``f``, the share of new ideas the class starts, best estimate first. A human takes its
-  collaborators' opinions (``kernels.review``: for identical collaborators their mean opinion,
-  with the variance of one over their number, is the whole of what they say) and starts an idea
-  only if the talk leaves its belief above ``ideas.promote_threshold`` (``ResearchCycle.open``);
-  the ideas the talk vetoes stay in the backlog until they go stale, so over a shelf life a human
-  starts its best estimates that pass the talk (the agents' reordering of a shortlist by the talk
-  is left out). An AI cohort starts its best estimates. ``f`` is capped at ``f_max``, the share
-  of ideas that can be started at all;
+  collaborators' opinions (``HumanResearcher.talk_over``: for identical collaborators their mean
+  opinion, with the variance of one over their number, is the whole of what they say) and starts
+  an idea only if the talk leaves its belief above ``ideas.promote_threshold``
+  (``Researcher.shortlist`` / ``Researcher.choose``). It shortlists ``humans.shortlist`` of its
+  best estimates for each idea it starts and starts those the talk leaves best; the others stay
+  in the backlog until they go stale. An AI cohort starts its best estimates. ``f`` is capped at
+  ``f_max``, the share of ideas that can be started at all;
 * ``n``, the ideas a researcher's backlog saw over a shelf life. The reservation bar a result must
-  clear (``ResearchCycle.work``: what the best idea still in the backlog promises) is the belief
+  clear (``Researcher.work``: what the best idea still in the backlog promises) is the belief
   of the best estimate: among ``n`` ideas its median is the estimate above which the ideas have
   probability ln 2 / n, counting every idea for a researcher
   waiting for compute (it starts few of the ideas it thinks of), among those not started for one
@@ -24,7 +24,7 @@ sample (deterministic) and tabulated against the two things that vary week to we
 For every (f, n), both ways, the table holds, per started idea, the share that reaches each rung
 above the first, that merges, and the sums over merged ideas of the frontier effect, the claim
 (the top rung's reading over its rho, ``FrontierRun.merge``), and of helpful and harmful ideas.
-A result is read exactly as ``kernels.read_results`` reads it (the two-class belief,
+A result is read exactly as ``Researcher.read`` reads it (the two-class belief,
 ``kernels.beliefs``), with the same quirk that repeats from rung to rung. The estimate is
 sampled by its tail quantile, three quarters uniformly and a quarter log-uniformly down to 1e-15,
 so an AI cohort's best one-in-a-trillion ideas are resolved as well as a human's best
@@ -104,7 +104,7 @@ class Spec:
 
 
 def spec_of(s) -> Spec:
-    """The funnel's parameters of scenario ``s`` (as ``ResearchCycle`` reads them)."""
+    """The funnel's parameters of scenario ``s`` (as the researchers read them)."""
     i, e, h = s.ideas, s.experiments, s.humans
     mode = {"informative": 0, "uninformative": 1, "perfect": 2}[e.results]
     rho = tuple(max(math.exp(-math.log10(1.0 / x) / e.transfer_decades), 1e-6)
@@ -217,7 +217,7 @@ def _tabulate(w, est, m0, mk, zz, claim, quirk, f_grid, n_grid, thr, step, e_bar
     Stats: reach of each rung above the first, merge, and over merged ideas effect, claim,
     helpful and harmful. An idea climbs from rung k if its mean clears ``thr + step * (k + 1)``
     and the reservation bar, and merges from the top if it clears ``thr + step * top``
-    (``kernels.read_results``). The reservation bar is the belief, from the estimate alone, of
+    (``Researcher.read``). The reservation bar is the belief, from the estimate alone, of
     the median best of ``n`` ideas' estimates (``-inf``, no bar, while a backlog of ``n`` is more
     likely empty than not): among every idea (row 0: a researcher waiting for compute starts few
     of the ideas it thinks of) or among those not started (row 1: a researcher that starts what
@@ -317,15 +317,12 @@ def _tabulate(w, est, m0, mk, zz, claim, quirk, f_grid, n_grid, thr, step, e_bar
                             tails[j, kind, lev, 3] += w[i] * quirk[i]
         if merged > 0.0:
             tails[j] /= merged
-        for row in range(2):
-            for m in range(n_grid.size):
-                if bar[row, m] <= low:
+        if np.max(bar) > low:
+            _with_bars(started, w, mk, zz, claim, rung_thr, bar, low, material, free, out[:, j])
+        else:
+            for row in range(2):
+                for m in range(n_grid.size):
                     out[row, j, m] = free
-                    continue
-                for i in range(n_pts):
-                    if started[i]:
-                        _follow(i, w, mk, zz, claim, rung_thr, bar[row, m], material,
-                                out[row, j, m])
         out[:, j] /= got
     # Shares the sample cannot resolve take the nearest resolved share's values.
     for j in range(f_grid.size - 2, -1, -1):
@@ -333,6 +330,61 @@ def _tabulate(w, est, m0, mk, zz, claim, quirk, f_grid, n_grid, thr, step, e_bar
             out[:, j] = out[:, j + 1]
             tails[j] = tails[j + 1]
     return out, tails, f_eff[f_grid.size - 1]
+
+
+@njit(cache=True, nogil=True)
+def _with_bars(started, w, mk, zz, claim, rung_thr, bar, low, material, free,
+               out):  # pragma: no cover - compiled
+    """The stats of the started ideas for every reservation bar (``out``: row, n, stats).
+
+    An idea reaches rung k + 1 if it cleared every rung's own bar to k and the least of its
+    means to k clears the reservation bar: with the ideas sorted by that least mean, each bar
+    is a cut of running sums.
+    """
+    k_r = mk.shape[1]
+    top = k_r - 1
+    if top == 0:  # one rung: no reservation bar to clear
+        for row in range(bar.shape[0]):
+            for m in range(bar.shape[1]):
+                out[row, m] = free
+        return
+    idx = np.flatnonzero(started)
+    n = idx.size
+    key = np.empty(n)
+    for k in range(top):
+        for t in range(n):
+            i = idx[t]
+            least = np.inf
+            ok = True
+            for kk in range(k + 1):
+                least = min(least, mk[i, kk])
+                ok = ok and mk[i, kk] >= rung_thr[kk]
+            key[t] = least if ok else -np.inf
+        order = np.argsort(key)  # ascending: the ideas at least a cut are a suffix
+        sorted_key = key[order]
+        cum = np.zeros((n + 1, 6))  # suffix sums: reach, then merge, z, claim, helpful, harmful
+        for t in range(n - 1, -1, -1):
+            i = idx[order[t]]
+            cum[t] = cum[t + 1]
+            cum[t, 0] += w[i]
+            if k == top - 1 and mk[i, top] >= rung_thr[top]:
+                cum[t, 1] += w[i]
+                cum[t, 2] += w[i] * zz[i]
+                cum[t, 3] += w[i] * claim[i]
+                if zz[i] > material:
+                    cum[t, 4] += w[i]
+                elif zz[i] < -material:
+                    cum[t, 5] += w[i]
+        for row in range(bar.shape[0]):
+            for m in range(bar.shape[1]):
+                if bar[row, m] <= low:
+                    out[row, m] = free
+                    continue
+                at = np.searchsorted(sorted_key, bar[row, m])  # first at least the bar
+                out[row, m, k] = cum[at, 0]
+                if k == top - 1:
+                    for s in range(5):
+                        out[row, m, top + s] = cum[at, 1 + s]
 
 
 @njit(cache=True, nogil=True, inline="always")

@@ -21,7 +21,7 @@ the count. The week runs in the agents' order:
    are patient is a probability; identical AI cohorts are patient together or not at all;
 4. researcher time: a researcher's time is shared over its ideas in work (a human's other
    pipelines in work are binomial), interpreting first, then implementing, in the week's budget;
-   work that fits in what is left of the week chains on, as ``ResearchCycle.work`` does;
+   work that fits in what is left of the week chains on, as ``Researcher.work`` does;
 5. the scheduler: compute goes to queued requests by class shares (``track_record`` learned at
    each frontier run, ``fair``; ``value`` and ``fifo`` serve classes in proportion to what they
    want), elastic: whatever a class does not use goes to the others, so no compute idles while
@@ -31,7 +31,8 @@ the count. The week runs in the agents' order:
 7. time left over engineers the queued requests, (1 + effort / base)^-substitution;
 8. the frontier: training accumulates, a run is due at the interval or once the merged ideas
    claim ``frontier.early_gain``; it ships the pending effects, learns the track record, raises
-   capability (never lowers it), teaches humans (Poisson lessons toward the taste floor).
+   capability (never lowers it); humans learn from the revealed ideas (Poisson lessons
+   toward the taste floor, as ``HumanResearcher.learn``).
 """
 
 from __future__ import annotations
@@ -384,7 +385,7 @@ def _implement(c, k, y, budget, week, rate, probs, atts, used, imp, que):  # pra
 @njit(cache=True, nogil=True)
 def _work(c, k_r, imp, itp, que, arr_itp, arr_budget, first, week, r_int, r_imp, probs, atts,
           used, implement, mrg, tally, cyc, st, buf):  # pragma: no cover - compiled
-    """One call of ``ResearchCycle.work`` for class ``c``: interpret, decide, implement.
+    """One call of ``Researcher.work`` for class ``c``: interpret, decide, implement.
 
     Ideas in a stage are kept in cohorts by the week they entered it (``slot_of``), each
     needing the same work. ``first``: the week's first call (every idea has the week: what
