@@ -22,12 +22,16 @@ Approximations, by design (``docs/calibration.md`` says what they cost):
   whether it is patient (``experiments.queue_weeks``); within a class, requests are served
   oldest first in the mean, and classes share compute by their shares, elastically; the track
   record moves shares between classes, not between lucky and unlucky researchers of a class;
-* researcher time: each stage drains at first order (work that fits in the week finishes in it
-  and the next stage starts on what is left, as in the agents);
+* researcher time: a stage's ideas are kept in weekly cohorts that need the same work, and a
+  human's time is shared as if its other pipelines were in work independently (binomial), where
+  an agent's ideas started together are in work together; work that fits in the week finishes in
+  it and the next stage starts on what is left, as in the agents;
 * AI cohorts choose continuously, not in blocks of ideas; selection beyond the top 1e-15 of
   ideas is read at 1e-15;
-* lineage: one typical parent (``model.aggregate.lineage``); duplication per week's merges by the
-  same occupancy law as ``model.duplication``; taste learning by Poisson lessons per node.
+* lineage (``model.aggregate.lineage``): the window of merged ideas kept as tails of belief
+  that forget in proportion (the agents forget the oldest), the parent the softmax over its
+  quantiles; duplication per week's merges by the same occupancy law as ``model.duplication``;
+  taste learning by Poisson lessons per node.
 
 ``simulate_aggregate`` returns a :class:`model.run.RunResult` with ``model=None`` and the agent
 model's columns and summary keys.
