@@ -1,9 +1,13 @@
 """The page's controls: scenario picker, upload, download, share link, parameter sliders, compare.
 
-Each slider shows its parameter's unit and one-line help from :mod:`model.schema` (the one place
-a parameter is described) and applies when released: the page then starts the lab again from
-week 0 with the new value, so what is on screen is always exactly the settings shown, downloaded
-and shared. Wide ranges (boosts, speeds, counts) move on a log scale.
+Each slider shows its parameter's value and unit, and its one-line help from :mod:`model.schema`
+(the one place a parameter is described). A slider moves over stops: evenly for a narrow range,
+by two significant digits per decade for a wide one (boosts, speeds, counts, AI taste, copy
+cost), and piecewise where the interesting part of a range is small (phi: most of the track
+is 0.5 to 0.95). A move shows its value at once and is handed to ``on_value``; the page applies
+a burst of moves once, when they stop (see :mod:`visualization.app`), and then starts the lab
+again from week 0, so what is on screen is always exactly the settings shown, downloaded and
+shared. The six sliders of the first screen are the contested ones; the rest fold away.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +24,9 @@ import solara
 
 from model.scenario import Scenario
 from model.schema import BY_KEY, Param
+from visualization.admission import MAX_HUMANS
 from visualization.session import NONE
-from visualization.sharing import download_name, download_text
+from visualization.sharing import MAX_SEEDS, download_name, download_text
 from visualization.widgets import ShareLink, UploadButton
 
 
@@ -32,10 +37,11 @@ class Knob:
     Attributes:
         key: The dotted scenario key.
         label: A short name for people.
-        log: Move on a log scale.
+        log: Move on a log scale (two significant digits a stop).
         lo, hi: Slider range (the schema's range when None); a scenario may hold a value
             outside it (shown as is until the slider moves).
         step: Linear step.
+        pieces: Piecewise-linear stops instead: ``((lo, hi, step), ...)``, low to high.
 
     """
 
@@ -45,6 +51,7 @@ class Knob:
     lo: float | None = None
     hi: float | None = None
     step: float = 0.01
+    pieces: tuple[tuple[float, float, float], ...] = ()
 
     @property
     def param(self) -> Param:
@@ -54,47 +61,44 @@ class Knob:
     @property
     def bounds(self) -> tuple[float, float]:
         """The slider's range."""
+        if self.pieces:
+            return self.pieces[0][0], self.pieces[-1][1]
         p = self.param
         return (p.lo if self.lo is None else self.lo), (p.hi if self.hi is None else self.hi)
 
     @property
     def values(self) -> tuple[float, ...]:
-        """A log slider's stops: every two-significant-digit number in its range.
-
-        1, 1.1, ... 9.9, 10, 11, ...: round values such as 0.15, 3 or 13 are reachable exactly.
-        """
-        return _log_stops(*self.bounds, self.param.kind == "int")
+        """Every stop of the slider, low to high."""
+        if self.log:
+            return _log_stops(*self.bounds, self.param.kind == "int")
+        if self.pieces:
+            return _piece_stops(self.pieces)
+        return _linear_stops(*self.bounds, self.step)
 
     @property
     def positions(self) -> int:
         """Slider positions from 0 to this."""
-        if self.log:
-            return len(self.values) - 1
-        lo, hi = self.bounds
-        return max(1, round((hi - lo) / self.step))
+        return len(self.values) - 1
 
     def to_position(self, value: float) -> int:
         """Where ``value`` sits on the slider (the nearest stop; clamped to the ends)."""
-        lo, hi = self.bounds
-        value = min(max(float(value), lo), hi)
-        if self.log:
-            return bisect.bisect_left(self.values, value * (1 - 1e-9))
-        return round((value - lo) / self.step)
+        stops = self.values
+        value = min(max(float(value), stops[0]), stops[-1])
+        i = bisect.bisect_left(stops, value)
+        if i > 0 and (i == len(stops) or value - stops[i - 1] < stops[i] - value):
+            i -= 1
+        return i
 
     def to_value(self, position: float) -> float | int:
         """The value at a slider position: rounded for people, an int for integer keys."""
         position = int(min(max(round(float(position)), 0), self.positions))
-        if self.log:
-            value = self.values[position]
-        else:
-            lo, hi = self.bounds
-            digits = max(0, -math.floor(math.log10(self.step)))
-            value = min(max(round(lo + position * self.step, digits), lo), hi)
+        value = self.values[position]
         return int(round(value)) if self.param.kind == "int" else value
 
 
 @functools.cache
 def _log_stops(lo: float, hi: float, integer: bool) -> tuple[float, ...]:
+    """1, 1.1, ... 9.9, 10, 11, ...: round values such as 0.15, 3 or 13 are reachable exactly."""
     stops = set()
     for decade in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1):
         for mantissa in range(10, 100):
@@ -104,21 +108,42 @@ def _log_stops(lo: float, hi: float, integer: bool) -> tuple[float, ...]:
     return tuple(sorted(stops | {float(lo), float(hi)}))
 
 
-KNOBS: tuple[Knob, ...] = (
+@functools.cache
+def _linear_stops(lo: float, hi: float, step: float) -> tuple[float, ...]:
+    digits = max(0, -math.floor(math.log10(step)))
+    n = max(1, round((hi - lo) / step))
+    return tuple(sorted({min(max(round(lo + i * step, digits), lo), hi) for i in range(n + 1)}))
+
+
+@functools.cache
+def _piece_stops(pieces: tuple[tuple[float, float, float], ...]) -> tuple[float, ...]:
+    stops: set[float] = set()
+    for lo, hi, step in pieces:
+        stops.update(_linear_stops(lo, hi, step))
+    return tuple(sorted(stops))
+
+
+MAIN_KNOBS: tuple[Knob, ...] = (  # the first screen: the cruxes of the debate
+    Knob("compute.shares.experiments", "experiment share"),
+    Knob("compute.experiment_boost", "experiment boost", log=True),
+    Knob("ai.taste", "AI taste", log=True, lo=0.01, hi=100.0),
+    Knob("ai.copy_cost", "AI copy cost", log=True, lo=0.1, hi=1.0e5),
+    Knob("ideas.phi", "phi: ideas get harder", pieces=((-3.0, 0.5, 0.25), (0.5, 0.95, 0.01))),
+    Knob("experiments.frontier_coupling", "frontier coupling"),
+)
+MORE_KNOBS: tuple[Knob, ...] = (
     Knob("compute.growth_per_year", "compute growth", step=0.1),
     Knob("compute.shares.inference", "inference share"),
-    Knob("compute.shares.experiments", "experiment share"),
     Knob("compute.shares.training", "training share"),
-    Knob("compute.experiment_boost", "experiment boost", log=True),
-    Knob("humans.count", "human researchers", log=True, lo=1, hi=10_000),
+    Knob("humans.count", "human researchers", log=True, lo=1, hi=MAX_HUMANS),
     Knob("humans.taste_noise", "human taste noise", log=True, lo=0.1),
     Knob("ai.speed", "AI speed", log=True),
-    Knob("ai.taste", "AI taste", log=True),
-    Knob("ideas.phi", "phi: ideas get harder"),
+    Knob("ai.taste_per_oom", "AI taste gain per OOM", log=True),
     Knob("experiments.transfer_decades", "transfer across scale", log=True, lo=0.1),
-    Knob("experiments.frontier_coupling", "frontier coupling"),
     Knob("frontier.interval_weeks", "frontier interval", log=True),
 )
+KNOBS = MAIN_KNOBS + MORE_KNOBS
+REDRAW_STOPS = (1, 2, 4, 8, 13, 26, 52)  # weeks per redraw
 
 
 def show(value: Any) -> str:
@@ -134,7 +159,8 @@ def KnobSlider(knob: Knob, value: float, on_value: Callable[[str, Any], None]):
     p = knob.param
     unit = f" {p.unit}" if p.unit and p.unit != "-" else ""
     with solara.Column(gap="0px", classes=["takeoff-knob"]):
-        solara.Text(f"{knob.label}: {show(value)}{unit}", style={"font-weight": "500"})
+        v.Html(tag="div", class_="takeoff-knob-label", attributes={"title": p.help},
+               children=[f"{knob.label}: {show(value)}{unit}"])
         slider = v.Slider(v_model=knob.to_position(value), min=0, max=knob.positions, step=1,
                           dense=True, hide_details=True, class_="takeoff-slider")
 
@@ -142,64 +168,92 @@ def KnobSlider(knob: Knob, value: float, on_value: Callable[[str, Any], None]):
             on_value(knob.key, knob.to_value(args[-1]))
 
         v.use_event(slider, "change", changed)
-        solara.Text(p.help, style={"font-size": "0.75rem", "color": "#666",
-                                   "line-height": "1.2"})
+        v.Html(tag="div", class_="takeoff-help", children=[p.help])
 
 
 @solara.component
-def ScenarioCard(names: list[str], base: str, settings: Scenario, query: str,
-                 error: str | None, on_base, on_upload, on_value):
-    """Pick, upload, download and share a scenario; set its horizon (the seed is Mesa's card)."""
-    with solara.Card("Scenario"):
-        if error:
-            solara.Error(error, dense=True)
-        solara.Select("scenario", values=names, value=base, on_value=on_base)
-        solara.Text(settings.description.strip().split("\n")[0][:200],
-                    style={"font-size": "0.8rem", "color": "#555"})
-        solara.InputInt("horizon (weeks)", value=settings.run.weeks, continuous_update=False,
-                        on_value=lambda weeks: on_value("run.weeks", weeks))
-        with solara.Row(style={"flex-wrap": "wrap", "margin": "8px 0 12px 0"}):
+def ParameterCard(settings: Scenario, pending: Mapping[str, Any], on_value):
+    """The sliders a user turns: the contested ones, then the rest folded away."""
+    with solara.Card("Parameters", classes=["takeoff-card"]):
+        for knob in MAIN_KNOBS:
+            KnobSlider(knob, pending.get(knob.key, settings[knob.key]), on_value)
+        with v.ExpansionPanels(flat=True, class_="takeoff-more"):
+            with v.ExpansionPanel():
+                v.ExpansionPanelHeader(children=["More parameters"])
+                with v.ExpansionPanelContent():
+                    for knob in MORE_KNOBS:
+                        KnobSlider(knob, pending.get(knob.key, settings[knob.key]), on_value)
+
+
+@solara.component
+def ScenarioPicker(names: list[str], base: str, on_base):
+    """Pick a scenario (a long name is cut short, the main area says what it asks)."""
+    solara.Select("scenario", values=names, value=base, on_value=on_base,
+                  classes=["takeoff-ellipsis"])
+
+
+@solara.component
+def RunCard(settings: Scenario, seeds: int, on_value, on_seeds):
+    """Seed, horizon (weeks) and the band's seeds: each applies when entered."""
+    with solara.Row(gap="8px", style={"align-items": "baseline"}):
+        solara.InputText("seed", value=str(settings.run.seed), continuous_update=False,
+                         on_value=lambda text: on_value("run.seed", _typed(text)),
+                         style={"max-width": "30%"})
+        solara.InputText("weeks", value=str(settings.run.weeks),
+                         continuous_update=False,
+                         on_value=lambda text: on_value("run.weeks", _typed(text)),
+                         style={"max-width": "35%"})
+        solara.Select("band seeds", values=list(range(1, MAX_SEEDS + 1)), value=seeds,
+                      on_value=on_seeds, style={"max-width": "35%"})
+
+
+def _typed(text: str) -> int | str:
+    """An integer from a text box, or the text itself (validation then names it)."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        return text
+
+
+@solara.component
+def FilesCard(download: Scenario, query: str, address: bool, on_upload):
+    """Upload and download a scenario, and the share link (the page's address)."""
+    with solara.Card("Files and link", classes=["takeoff-card"]):
+        with solara.Row(style={"flex-wrap": "wrap", "margin": "0 0 12px 0"}):
             UploadButton.element(label="Upload scenario", on_upload=on_upload)
             # The text itself, not a function: a new function each render would cancel a download.
-            solara.FileDownload(download_text(settings), filename=download_name(settings),
+            solara.FileDownload(download_text(download), filename=download_name(download),
                                 label="Download scenario", mime_type="application/toml")
-        solara.Div(style={"height": "6px"})
-        ShareLink.element(query=query)
-
-
-@solara.component
-def ParameterCard(settings: Scenario, on_value):
-    """The sliders a user turns, each with its unit and help."""
-    with solara.Card("Parameters"):
-        for knob in KNOBS:
-            KnobSlider(knob, settings[knob.key], on_value)
+        ShareLink.element(query=query, address=address)
 
 
 @solara.component
 def CompareCard(names: list[str], compare: str, on_compare, on_pin):
     """Overlay a second scenario's curves: a shipped one, an upload, or pinned settings."""
-    with solara.Card("Compare"):
+    with solara.Card("Compare", classes=["takeoff-card"]):
         solara.Select("compare with", values=[NONE, *names], value=compare,
-                      on_value=on_compare)
-        solara.Button("Pin these settings to compare", on_click=on_pin, text=True,
-                      color="primary")
+                      on_value=on_compare, classes=["takeoff-ellipsis"])
+        solara.Button("Pin these settings", on_click=on_pin, text=True, color="primary")
 
 
 GUIDE = r"""
 **Speedup** is the lab's research speed over that of its *humans-only twin* (same scenario, seed
 and compute, AI switched off), both measured as software progress per year,
-$\frac{d \ln S}{dt}$, over a trailing year. Above 1, AI researchers speed research up.
+$\frac{d \ln S}{dt}$, over a trailing year. Above 1, AI researchers speed research up. The
+progress chart shows both labs, so a stalled twin (which inflates the ratio) is in plain view.
 
-**Proxy efficiency** is what small experiments claim; the frontier runs reveal the true $S$.
+**Compression** is how many years of progress at the humans-only pace the lab made in the last
+year. **Proxy efficiency** is what small experiments claim; the frontier runs reveal the true $S$.
 
-Sliders apply when released and start the lab again from week 0. **Step** advances
-*Render Interval* weeks; **Play** redraws every that many weeks (raise it for long runs).
-The seed applies on **Reset**. The share link reopens exactly these settings.
+Sliders apply when they stop moving and start the lab again from week 0. **Step** advances the
+lab *weeks per redraw* weeks; **Play** redraws every that many weeks (raise it for long runs).
+**Band seeds** runs the same settings on more seeds in the background and draws their median
+and spread. The address bar and the share link reopen exactly these settings.
 """
 
 
 @solara.component
 def GuideCard():
     """How to read the page, in a few lines."""
-    with solara.Card("How to read it"):
+    with solara.Card("How to read it", classes=["takeoff-card"]):
         solara.Markdown(GUIDE, style={"font-size": "0.85rem"})

@@ -1,18 +1,20 @@
 """The lab the app shows: a :class:`TakeoffModel` built from plain keyword parameters.
 
-Mesa's ``SolaraViz`` rebuilds a model on Reset as ``type(model)(**params)``; the core model takes a
-:class:`~model.scenario.Scenario`. :class:`LiveModel` bridges the two without touching the core:
-it takes a base scenario, a seed and dotted-key overrides, validates them exactly like a scenario
-file, and can step a second scenario alongside for comparison. Mesa's own ``model.scenario`` is
-left alone; the takeoff scenario is ``model.settings``, as in the core.
+The core model takes a :class:`~model.scenario.Scenario`; :class:`LiveModel` also takes a base
+scenario, a seed and dotted-key overrides, validates them exactly like a scenario file, can step
+a second scenario alongside for comparison, and notes who merged each idea for the network view,
+all without touching the core or changing the run. Mesa's own ``model.scenario`` is left alone;
+the takeoff scenario is ``model.settings``, as in the core.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
+from agents.researchers import HUMAN
 from model.model import TakeoffModel
 from model.scenario import Scenario, ScenarioError, load_scenario, shipped
 
@@ -56,7 +58,7 @@ def _integer(value: int | str) -> int | str:
 
 
 class LiveModel(TakeoffModel):
-    """The takeoff model with keyword parameters, for SolaraViz and notebooks.
+    """The takeoff model with keyword parameters, for the page and notebooks.
 
     Args:
         base: A shipped scenario's name, or a validated :class:`Scenario`.
@@ -64,30 +66,49 @@ class LiveModel(TakeoffModel):
         overrides: Dotted scenario keys and values, validated like a scenario file.
         compare: A second scenario (name or :class:`Scenario`) stepped alongside, or None.
 
-    A seed that is not an integer (Mesa's seed box hands over text) does not stop the page: the
-    lab runs its scenario's seed and says so in ``notice``.
-
     Attributes:
         compare: The comparison lab (its own :class:`TakeoffModel` and twin), or None.
-        notice: A one-line ``error: ...`` about a rejected seed, or None.
+        lineage_authors: The researcher row that merged each idea of the lineage (-1 for ideas
+            merged before the page watched: the lab's history), for the network view.
+        lineage_roots: The human whose line each idea descends from: its author if human, else
+            its parent's root (-1 when the line goes back into the unwatched history).
+
+    Raises:
+        ScenarioError: One line naming the key and what is allowed.
 
     """
 
     def __init__(self, base: str | Scenario = "baseline", seed: int | str | None = None,
                  overrides: Mapping[str, Any] | None = None,
                  compare: str | Scenario | None = None):
-        notice = None
-        try:
-            settings = build_settings(base, seed, overrides)
-        except ScenarioError as exc:
-            if seed is None:
-                raise
-            settings = build_settings(base, None, overrides)  # raises if not only the seed
-            notice = f"error: {exc}; ran the scenario's seed {settings.run.seed}"
-        super().__init__(settings)
-        self.notice = notice
+        super().__init__(build_settings(base, seed, overrides))
         self.compare = (TakeoffModel(build_settings(compare), lineage_graph=False)
                         if compare is not None else None)
+        self.lineage_authors = np.full(len(self.lineage), -1, dtype=np.int64)
+        self.lineage_roots = self.lineage_authors.copy()
+        self._record_authors()
+
+    def _record_authors(self) -> None:
+        """Note who merged each idea, and whose line it descends from (the run is unchanged)."""
+        add = self.lineage.add
+
+        def add_and_record(rows, *args, **kwargs):
+            ids = add(rows, *args, **kwargs)
+            if ids.size and "owner" in rows and "parent" in rows:
+                size = int(ids[-1]) + 1
+                authors = np.full(size, -1, dtype=np.int64)
+                roots = np.full(size, -1, dtype=np.int64)
+                authors[:self.lineage_authors.size] = self.lineage_authors
+                roots[:self.lineage_roots.size] = self.lineage_roots
+                owner, parent = rows["owner"], rows["parent"]
+                known = (parent >= 0) & (parent < size)
+                inherited = np.where(known, roots[np.where(known, parent, 0)], -1)
+                authors[ids] = owner
+                roots[ids] = np.where(self.workforce.kind[owner] == HUMAN, owner, inherited)
+                self.lineage_authors, self.lineage_roots = authors, roots
+            return ids
+
+        self.lineage.add = add_and_record
 
     def step(self) -> None:
         """One week of the lab, and of the comparison lab while it still runs.
@@ -99,30 +120,3 @@ class LiveModel(TakeoffModel):
         super().step()
         if self.compare is not None and self.compare.running:
             self.compare.step()
-
-
-@dataclass
-class LabSpec:
-    """What the page's next Reset builds: its settings and the scenario to compare with."""
-
-    settings: Scenario
-    compare: Scenario | None = None
-
-
-def lab_class(spec: LabSpec, seed_box: Callable[[], int | str | None]) -> type[LiveModel]:
-    """The page's :class:`LiveModel` class: Reset builds ``spec`` with the seed box's seed.
-
-    SolaraViz's Reset calls ``type(model)(**params)`` with the parameters of its Model
-    Parameters card, here only the seed, and keeps a copy of the seed box's text that goes stale
-    when the page itself puts a scenario's seed in the box. So the class reads the box itself,
-    and the settings from ``spec``, which the page updates before it presses Reset.
-    """
-
-    class TakeoffLab(LiveModel):
-        """The page's lab: ``spec``'s settings and the seed box's seed."""
-
-        def __init__(self, seed: int | str | None = None):
-            del seed  # Mesa's copy of the box; the box itself is read instead
-            super().__init__(spec.settings, seed=seed_box(), compare=spec.compare)
-
-    return TakeoffLab

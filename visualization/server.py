@@ -37,11 +37,25 @@ def command(host: str, port: int) -> list[str]:
             "--production", "--no-open", "--no-check-version"]
 
 
+CULL_TIMEOUT = "60s"  # a closed tab's session (and its lab) is freed this long after it left
+QUIET = "ignore:Cookies with samesite=none require https:UserWarning"  # Solara's, per visitor
+
+
 def environment() -> dict[str, str]:
-    """The server's environment: assets from the venv copy, no telemetry, no Solara banner."""
+    """The server's environment: assets from the venv copy, no telemetry, no Solara banner.
+
+    A visitor's session is freed ``CULL_TIMEOUT`` after its tab closed (Solara keeps it a day
+    by default, and every lab with it); ``SOLARA_KERNEL_CULL_TIMEOUT`` set outside overrides it.
+    Solara's warning about cookies over plain http (the page binds to loopback, where that is
+    expected) would print a dozen lines per visitor, so it is filtered out.
+    """
+    warnings = ",".join(w for w in (os.environ.get("PYTHONWARNINGS", ""), QUIET) if w)
     return {**os.environ, "SOLARA_ASSETS_PROXY": "True",
             "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_THEME_SHOW_BANNER": "False",
-            "SOLARA_THEME_TITLE": "takeoff"}
+            "SOLARA_THEME_TITLE": "takeoff",
+            "SOLARA_KERNEL_CULL_TIMEOUT": os.environ.get("SOLARA_KERNEL_CULL_TIMEOUT",
+                                                         CULL_TIMEOUT),
+            "PYTHONWARNINGS": warnings}
 
 
 def check(host: str, port: int) -> None:

@@ -1,4 +1,7 @@
-"""Browser widgets Solara lacks: a scenario upload button and a share link with a copy button.
+"""Browser widgets Solara lacks: a scenario upload button, and the share link.
+
+The share link has a copy button and keeps the page's address up to date (the chart widget is
+:mod:`visualization.echart`).
 
 Their Vue templates are inline, so they ship with the package.
 
@@ -11,7 +14,6 @@ from __future__ import annotations
 
 import ipyvuetify
 import traitlets
-from solara.components.echarts import EchartsWidget
 
 from model.scenario import MAX_FILE_BYTES
 
@@ -64,6 +66,14 @@ SHARE_TEMPLATE = """
 </template>
 <script>
 module.exports = {
+  mounted() {
+    this.write();
+  },
+  watch: {
+    query() {
+      this.write();
+    },
+  },
   computed: {
     url() {
       const here = window.location.origin + window.location.pathname;
@@ -71,6 +81,13 @@ module.exports = {
     },
   },
   methods: {
+    write() {
+      // The address bar holds the settings too: a reload or a bookmark keeps them. Replaced,
+      // not pushed: a slider's every move is not a page of history.
+      if (this.address && window.location.href !== this.url) {
+        window.history.replaceState(window.history.state, "", this.url);
+      }
+    },
     copy() {
       if (navigator.clipboard) navigator.clipboard.writeText(this.url);
     },
@@ -78,7 +95,6 @@ module.exports = {
 };
 </script>
 """
-
 
 class UploadButton(ipyvuetify.VuetifyTemplate):
     """A button (and drop target) that uploads one scenario file, capped at ``max_bytes``."""
@@ -99,31 +115,12 @@ class UploadButton(ipyvuetify.VuetifyTemplate):
 
 
 class ShareLink(ipyvuetify.VuetifyTemplate):
-    """The page's address with ``query`` appended, read-only, with a copy button."""
+    """The page's address with ``query`` appended, read-only, with a copy button.
+
+    With ``address`` set (the page served by Solara, not a notebook) the browser's address bar
+    is kept equal to the link as ``query`` changes.
+    """
 
     template = traitlets.Unicode(SHARE_TEMPLATE).tag(sync=True)
     query = traitlets.Unicode("").tag(sync=True)
-
-
-class Opaque:
-    """A value the widget layer sends as is, without the component tree walking into it.
-
-    Reacton looks for child elements inside every list and dict passed to a component, so a
-    chart's thousands of data points cost a full walk (and copy) on every redraw; wrapped, they
-    are one object.
-    """
-
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
-
-
-def _unwrap(value, widget):
-    return value.value if isinstance(value, Opaque) else value
-
-
-class EChart(EchartsWidget):
-    """Solara's ECharts widget, taking its option wrapped in :class:`Opaque`."""
-
-    option = traitlets.Any({}).tag(sync=True, to_json=_unwrap)
+    address = traitlets.Bool(False).tag(sync=True)
