@@ -132,11 +132,31 @@ class Researcher(CellAgent):
         noise = wf.noise * cycle.sd
         ideas = wf.backlog.peek(
             np.where(wf.kind == HUMAN, wanted * s.humans.shortlist, wanted),
-            bars(noise, s.ideas.promote_threshold, *cycle.prior))
+            cls._start_bars(model, noise))
         if ideas["row"].size == 0:
             return None
         belief = first_beliefs(ideas["est"], noise[ideas["row"]], *cycle.prior)
         return Shortlist(ideas, belief, wanted, noise)
+
+    @staticmethod
+    def _start_bars(model, noise: np.ndarray) -> np.ndarray:
+        """The least estimate whose belief clears ``ideas.promote_threshold``, per row.
+
+        A function of the row's taste noise alone, which changes only when a human learns or
+        the AI's capability moves: rows whose noise is unchanged keep the bar found before
+        (a bisection per row, most of a week's cost in a large lab).
+        """
+        wf = model.workforce
+        k = min(noise.size, wf.start_bar.size)
+        stale = np.ones(noise.size, dtype=bool)
+        stale[:k] = noise[:k] != wf.start_bar_noise[:k]
+        if stale.any():
+            bar = np.empty(noise.size)
+            bar[:k] = wf.start_bar[:k]
+            bar[stale] = bars(noise[stale], model.settings.ideas.promote_threshold,
+                              *model.cycle.prior)
+            wf.start_bar, wf.start_bar_noise = bar, noise.copy()
+        return wf.start_bar
 
     @classmethod
     def choose(cls, model, shortlist: Shortlist | None) -> None:

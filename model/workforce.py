@@ -61,6 +61,9 @@ class Workforce:
         self.key = np.empty(0, dtype=np.uint64)
         self.used = np.zeros(0)
         self.bar = np.zeros(0)
+        # The least estimate each row would start, and the taste noise it was found for
+        # (``Researcher.shortlist``): found again only where the noise has changed.
+        self.start_bar, self.start_bar_noise = np.zeros(0), np.zeros(0)
         seed = s.run.seed
         self._human_base = streams.base_key(seed, streams.HUMANS)
         self._seed = seed

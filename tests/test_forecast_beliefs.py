@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from model.scenario import ScenarioError
+from model.scenario import ScenarioError, load_scenario
 from takeoff.cli import main
 from takeoff.forecast.beliefs import load_beliefs, parse_beliefs_text, shipped_beliefs
 from takeoff.forecast.sampling import draw, unit_points
+
+BASE_SHARES = load_scenario("baseline").compute.shares
 
 HEAD = """schema = 1
 base = "baseline"
@@ -52,7 +54,8 @@ def error_of(body: str) -> str:
     ('[beliefs]\n"policy.scheduler" = { dist = "uniform", min = 0, max = 1 }',
      "key 'policy.scheduler': this key takes choice values: give it a dist = \"categorical\""),
     ('[beliefs]\n"policy.scheduler" = { dist = "categorical", values = ["fair", "fastest"] }',
-     "key 'policy.scheduler': must be \"value\" | \"fair\" | \"fifo\", got 'fastest'"),
+     "key 'policy.scheduler': must be \"track_record\" | \"fair\" | \"value\" | \"fifo\", "
+     "got 'fastest'"),
     ('[beliefs]\n"ai.enabled" = { dist = "categorical", values = [true, false], '
      'weights = [1] }', "key 'ai.enabled'.weights: must be 2 numbers >= 0"),
     ('[beliefs]\n"run.seed" = { dist = "uniform", min = 1, max = 9 }',
@@ -211,9 +214,9 @@ def test_shares_are_completed_to_sum_to_one():
     for p in draw(b, 20).points:
         assert sum(p[k] for k in ("compute.shares.inference", "compute.shares.experiments",
                                   "compute.shares.training")) == pytest.approx(1.0)
-        # the shares not varied keep their base ratio, 0.2 : 0.5
+        # the shares not varied keep the baseline's ratio
         assert p["compute.shares.experiments"] / p["compute.shares.training"] == \
-            pytest.approx(0.4)
+            pytest.approx(BASE_SHARES.experiments / BASE_SHARES.training)
 
 
 def test_extends_takes_the_parents_beliefs_and_replaces_some(tmp_path):

@@ -74,7 +74,8 @@ def test_hiring_starts_at_week_0_whatever_the_burn_in(burn_in):
                                                   "run.burn_in_weeks": burn_in, "run.weeks": 52})
     result = simulate(scenario)
     humans = result.columns.index("humans")
-    assert result.rows[0][humans] == 100 and result.rows[-1][humans] == 100
+    promised = scenario.humans.count  # hiring runs from week 0: the week-0 lab is as described
+    assert result.rows[0][humans] == promised and result.rows[-1][humans] == promised
 
 
 def test_valid_scenarios_run_with_finite_outputs_or_are_refused(tmp_path):

@@ -132,7 +132,9 @@ def test_an_explosion_is_acceleration_not_speed():
 def test_compression_counts_years_of_humans_only_progress_a_year():
     humans = run(load_scenario("humans_only").replace({"run.weeks": 104}))
     squeeze = humans.datacollector.model_vars["compression"]
-    assert 0.5 < squeeze[52] < 2.0  # the humans-only lab makes about a year's progress a year
+    # About a year's progress a year, against its week-0 pace: a little more, as compute grows
+    # 2.5x a year from week 0 while the burn-in that set the pace ran at week-0 compute.
+    assert 0.5 < squeeze[52] < 3.0
     lab = TakeoffModel(load_scenario("software_explosion"))
     summary = lab.run()
     assert summary["compression_max"] > 10.0

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from model.scenario import ScenarioError
+from model.scenario import ScenarioError, load_scenario
 from takeoff.cli import main
 from takeoff.errors import UsageError
 from takeoff.sweep.design import Design
@@ -162,10 +162,12 @@ def test_shares_not_varied_take_the_rest_in_their_base_ratio():
     d = design("""[sweep.parameters]
 "compute.shares.experiments" = [0.1, 0.4]
 """)
+    base = load_scenario("baseline").compute.shares
+    rest = base.inference + base.training
     for i, e in enumerate((0.1, 0.4)):
         p = d.point(i)
-        assert p["compute.shares.inference"] == pytest.approx((1 - e) * 0.3 / 0.8)
-        assert p["compute.shares.training"] == pytest.approx((1 - e) * 0.5 / 0.8)
+        assert p["compute.shares.inference"] == pytest.approx((1 - e) * base.inference / rest)
+        assert p["compute.shares.training"] == pytest.approx((1 - e) * base.training / rest)
         assert math.fsum(p.values()) == pytest.approx(1.0, abs=1e-9)
     assert len(list(d.runs())) == 2  # every resolved scenario validates
 
