@@ -7,15 +7,15 @@ mean field needs is an integral over those draws, evaluated here on one fixed sc
 sample (deterministic) and tabulated against the two things that vary week to week:
 
 * ``f``, the share of new ideas the class starts, best estimate first. A human takes its
-  collaborators' opinions (``kernels.review``: for identical collaborators their mean opinion,
-  with the variance of one over their number, is the whole of what they say) and starts an idea
-  only if the talk leaves its belief above ``ideas.promote_threshold`` (``ResearchCycle.open``);
-  the ideas the talk vetoes stay in the backlog until they go stale, so over a shelf life a human
-  starts its best estimates that pass the talk (the agents' reordering of a shortlist by the talk
-  is left out). An AI cohort starts its best estimates. ``f`` is capped at ``f_max``, the share
-  of ideas that can be started at all;
+  collaborators' opinions (``HumanResearcher.talk_over``: for identical collaborators their mean
+  opinion, with the variance of one over their number, is the whole of what they say) and starts
+  an idea only if the talk leaves its belief above ``ideas.promote_threshold``
+  (``Researcher.shortlist`` / ``Researcher.choose``). It shortlists ``humans.shortlist`` of its
+  best estimates for each idea it starts and starts those the talk leaves best; the others stay
+  in the backlog until they go stale. An AI cohort starts its best estimates. ``f`` is capped at
+  ``f_max``, the share of ideas that can be started at all;
 * ``n``, the ideas a researcher's backlog saw over a shelf life. The reservation bar a result must
-  clear (``ResearchCycle.work``: what the best idea still in the backlog promises) is the belief
+  clear (``Researcher.work``: what the best idea still in the backlog promises) is the belief
   of the best estimate: among ``n`` ideas its median is the estimate above which the ideas have
   probability ln 2 / n, counting every idea for a researcher
   waiting for compute (it starts few of the ideas it thinks of), among those not started for one
@@ -24,7 +24,7 @@ sample (deterministic) and tabulated against the two things that vary week to we
 For every (f, n), both ways, the table holds, per started idea, the share that reaches each rung
 above the first, that merges, and the sums over merged ideas of the frontier effect, the claim
 (the top rung's reading over its rho, ``FrontierRun.merge``), and of helpful and harmful ideas.
-A result is read exactly as ``kernels.read_results`` reads it (the two-class belief,
+A result is read exactly as ``Researcher.read`` reads it (the two-class belief,
 ``kernels.beliefs``), with the same quirk that repeats from rung to rung. The estimate is
 sampled by its tail quantile, three quarters uniformly and a quarter log-uniformly down to 1e-15,
 so an AI cohort's best one-in-a-trillion ideas are resolved as well as a human's best
@@ -47,15 +47,18 @@ import numpy as np
 from numba import njit
 
 from model.duplication import distinct_table
-from model.kernels.beliefs import bars, mean_of, update
+from model.kernels.beliefs import FIELDS, bars, mean_of, observe, prior
+from model.lineage import ZCLIP
 from model.streams import ndtri
 
-VERSION = 7  # bump when the table's meaning changes: old files on disk are then ignored
+VERSION = 9  # bump when the table's meaning changes: old files on disk are then ignored
 TAIL = 15.0  # decades of tail quantile the sample covers
 SAMPLE_LOG2 = 12  # 2^12 points per stratum (class x fresh or child)
 QMC_SEED = 20250101
 F_GRID = np.logspace(-TAIL, 0.0, 46)  # shares of new ideas started
 N_GRID = np.logspace(0.0, 18.0, 13)  # ideas a backlog saw over a shelf life
+QUIRK_GRID = np.array([0.0, 1.5, 3.0, 5.0, 8.0])  # a parent's quirk (the lineage)
+LEVELS = np.concatenate(([-np.inf], np.arange(0.0, 12.01, 0.75)))  # beliefs (lineage tails)
 LN2 = math.log(2.0)
 CACHE = Path(__file__).resolve().parent / "__pycache__"
 _MEMORY: dict[str, dict] = {}
@@ -69,6 +72,7 @@ class Spec:
     mu: tuple[float, float]  # ordinary, bold
     sd: tuple[float, float]
     threshold: float
+    rung_bar: float
     bias: float
     heritability: float
     build: float
@@ -100,7 +104,7 @@ class Spec:
 
 
 def spec_of(s) -> Spec:
-    """The funnel's parameters of scenario ``s`` (as ``ResearchCycle`` reads them)."""
+    """The funnel's parameters of scenario ``s`` (as the researchers read them)."""
     i, e, h = s.ideas, s.experiments, s.humans
     mode = {"informative": 0, "uninformative": 1, "perfect": 2}[e.results]
     rho = tuple(max(math.exp(-math.log10(1.0 / x) / e.transfer_decades), 1e-6)
@@ -110,7 +114,8 @@ def spec_of(s) -> Spec:
     degree = min(h.network_degree, h.count - 1)
     reviewers = 2 * (degree // 2) if degree >= 2 else 0  # Watts-Strogatz: k // 2 each side
     return Spec(i.bold_share, (i.ordinary_mean, i.bold_mean), (i.ordinary_sd, i.bold_sd),
-                i.promote_threshold, i.small_scale_bias, i.heritability, i.build_on_shipped,
+                i.promote_threshold, i.rung_bar, i.small_scale_bias, i.heritability,
+                i.build_on_shipped,
                 rho, 0.0 if mode == 2 else e.noise, 0.0 if mode == 2 else e.reading_noise,
                 i.material_effect, mode, h.shortlist, h.review_weight, reviewers)
 
@@ -147,9 +152,9 @@ def _points(draws, spec_f, rho, noise, reading, review_noise, parent_u,
     zz = np.empty(total)
     claim = np.empty(total)
     quirk = np.empty(total)
-    var_cls = (sd_b * sd_b, sd_o * sd_o)
     split = 3 * n_pts // 4
     rest = math.sqrt(1.0 - bias * bias)
+    b = np.empty(FIELDS)
     t = 0
     for stratum in range(4):
         bold = stratum % 2 == 1
@@ -174,16 +179,19 @@ def _points(draws, spec_f, rho, noise, reading, review_noise, parent_u,
             z = mu + (e - mu) * shrink + math.sqrt(sd * sd * (1.0 - shrink)) * draws[i, 1]
             appeal = (e - z) / noise
             q = hh * parent_q + keep * sd_c * (bias * appeal + rest * draws[i, 2])
-            vv = noise * noise
-            pb, mb, vb, mo, vo = update(p_bold, mu_b, sd_b * sd_b, mu_o, sd_o * sd_o, e, vv, vv)
+            prior(b, p_bold, mu_b, sd_b * sd_b, mu_o, sd_o * sd_o)
+            observe(b, 1.0, 0.0, e, noise * noise)
             if reviewers > 0 and review_weight > 0.0:
+                # Identical collaborators: their mean opinion, at the variance of one over their
+                # number, is the whole of what they say (Gaussian signals of z alone).
                 opinion = z + review_noise * (bias * appeal
                                               + rest * draws[i, 3] / math.sqrt(reviewers))
-                vr = review_noise * review_noise / (review_weight * reviewers)
-                pb, mb, vb, mo, vo = update(pb, mb, vb, mo, vo, opinion, vr, vr)
+                observe(b, 1.0, 0.0, opinion,
+                        review_noise * review_noise / (review_weight * reviewers))
             est[t] = e
-            m0[t] = mean_of(pb, mb, mo)
+            m0[t] = mean_of(b)
             read = 0.0
+            noise2 = max(run_noise * run_noise + reading * reading, 1e-12)
             for k in range(k_r):
                 r = rho[k]
                 if mode == 2:
@@ -191,13 +199,9 @@ def _points(draws, spec_f, rho, noise, reading, review_noise, parent_u,
                 else:
                     zk = z if mode == 0 else qmean + qsd * draws[i, 4 + 3 * k + 2]
                     obs = r * zk + math.sqrt(1.0 - r * r) * q + run_noise * draws[i, 4 + 3 * k]
-                sd_read = reading
-                read = obs + sd_read * draws[i, 4 + 3 * k + 1]
-                noise2 = run_noise * run_noise + sd_read * sd_read
-                var_b = max(((1 - r * r) * var_cls[0] + noise2) / (r * r), 1e-12)
-                var_o = max(((1 - r * r) * var_cls[1] + noise2) / (r * r), 1e-12)
-                pb, mb, vb, mo, vo = update(pb, mb, vb, mo, vo, read / r, var_b, var_o)
-                mk[t, k] = mean_of(pb, mb, mo)
+                read = obs + reading * draws[i, 4 + 3 * k + 1]
+                observe(b, r, math.sqrt(max(1.0 - r * r, 0.0)), read, noise2)
+                mk[t, k] = mean_of(b)
             zz[t] = z
             quirk[t] = q
             claim[t] = read / rho[k_r - 1]
@@ -206,52 +210,79 @@ def _points(draws, spec_f, rho, noise, reading, review_noise, parent_u,
 
 
 @njit(cache=True, nogil=True)
-def _tabulate(w, est, m0, mk, zz, claim, f_grid, n_grid, thr, e_bar, noise, prior,
-              material):  # pragma: no cover - compiled
+def _tabulate(w, est, m0, mk, zz, claim, quirk, f_grid, n_grid, thr, step, e_bar, noise, prior_,
+              material, shortlist, mean, sd, levels):  # pragma: no cover - compiled
     """Per started idea, against (bar, f, n): the funnel's stats (``point``).
 
     Stats: reach of each rung above the first, merge, and over merged ideas effect, claim,
-    helpful and harmful. The bar is the belief of the median best of ``n`` ideas' estimates:
-    among every idea (row 0: a researcher waiting for compute starts few of the ideas it thinks
-    of) or among those not started (row 1: a researcher that starts what it thinks of as it
-    comes). Returns the table
-    (2, f, n, stats) and ``f_max``, the share of new ideas that can be started.
+    helpful and harmful. An idea climbs from rung k if its mean clears ``thr + step * (k + 1)``
+    and the reservation bar, and merges from the top if it clears ``thr + step * top``
+    (``Researcher.read``). The reservation bar is the belief, from the estimate alone, of
+    the median best of ``n`` ideas' estimates (``-inf``, no bar, while a backlog of ``n`` is more
+    likely empty than not): among every idea (row 0: a researcher waiting for compute starts few
+    of the ideas it thinks of) or among those not started (row 1: a researcher that starts what
+    it thinks of as it comes).
+
+    Returns:
+        The table (2, f, n, stats); per f the merged ideas' tails for the lineage (``tails``:
+        f, belief read as the effect or as the claim, ``levels``, then mass, belief, clipped
+        standardised effect and quirk summed over merged ideas believed at least that much, per
+        merged idea, the reservation bar left out); and ``f_max``, the share of new ideas that
+        can be started.
+
     """
     n_pts = w.size
     k_r = mk.shape[1]
+    top = k_r - 1
     n_stats = k_r + 4
+    n_lev = levels.size
     by_est = np.argsort(-est)
     started = np.zeros(n_pts, dtype=np.bool_)
     out = np.zeros((2, f_grid.size, n_grid.size, n_stats))
+    tails = np.zeros((f_grid.size, 2, n_lev, 4))
     f_eff = np.zeros(f_grid.size)
-    p_bold, mu_b, var_b, mu_o, var_o = prior
-    bar = np.full((2, n_grid.size), thr)
+    p_bold, mu_b, var_b, mu_o, var_o = prior_
+    bar = np.full((2, n_grid.size), -np.inf)
+    rung_thr = np.empty(k_r)
+    for k in range(k_r):
+        rung_thr[k] = thr + step * (k + 1) if k < top else thr + step * top
+    low = rung_thr[0]
+    for k in range(top):
+        low = min(low, rung_thr[k])
     v = noise * noise
+    b = np.empty(FIELDS)
+    free = np.zeros(n_stats)  # the stats with no reservation bar
     for j in range(f_grid.size):
         f = f_grid[j]
         if j > 0 and 0.0 < f_eff[j - 1] < f_grid[j - 1]:  # saturated: every startable idea
             f_eff[j] = f_eff[j - 1]
             out[:, j] = out[:, j - 1]
+            tails[j] = tails[j - 1]
             continue
-        # Ideas start best estimate first; the review vetoes those it leaves below the bar
-        # (they stay in the backlog and go stale).
+        # The shortlist: the best ``shortlist`` times f of the ideas by estimate (those that
+        # clear the bar to be looked at); of these the ones the talk leaves best start, if it
+        # leaves them above the threshold (the rest stay in the backlog and go stale).
         started[:] = False
+        n_short = 0
+        mass = 0.0
+        while n_short < n_pts and mass < shortlist * f and est[by_est[n_short]] >= e_bar:
+            mass += w[by_est[n_short]]
+            n_short += 1
+        cand = by_est[:n_short]
+        if shortlist > 1.0:
+            cand = cand[np.argsort(-m0[cand], kind="mergesort")]
         got = 0.0
-        for r in range(n_pts):
-            if got >= f:
+        for i in cand:
+            if got >= f or m0[i] < thr:
                 break
-            i = by_est[r]
-            if est[i] < e_bar:
-                break
-            if m0[i] >= thr:
-                started[i] = True
-                got += w[i]
+            started[i] = True
+            got += w[i]
         f_eff[j] = got
         if got <= 0.0:
             continue
         # The best of n estimates: where the mass above it is ln 2 / n.
         for row in range(2):
-            bar[row, :] = thr
+            bar[row, :] = -np.inf
             m = n_grid.size - 1
             h_cum = 0.0
             for r in range(n_pts):
@@ -260,37 +291,119 @@ def _tabulate(w, est, m0, mk, zz, claim, f_grid, n_grid, thr, e_bar, noise, prio
                     continue
                 h_cum += w[i]
                 while m >= 0 and h_cum >= LN2 / n_grid[m]:
-                    pb, mb, vb, mo, vo = update(p_bold, mu_b, var_b, mu_o, var_o, est[i], v, v)
-                    bar[row, m] = max(thr, mean_of(pb, mb, mo))
+                    prior(b, p_bold, mu_b, var_b, mu_o, var_o)
+                    observe(b, 1.0, 0.0, est[i], v)
+                    bar[row, m] = mean_of(b)
                     m -= 1
                 if m < 0:
                     break
+        # Without a reservation bar above the rungs' own (the usual case), once for every n.
+        free[:] = 0.0
+        merged = 0.0
         for i in range(n_pts):
-            if not started[i]:
-                continue
+            if started[i]:
+                _follow(i, w, mk, zz, claim, rung_thr, -np.inf, material, free)
+                if free[top] > merged:  # merged: its tails for the lineage
+                    merged = free[top]
+                    u = min(max((zz[i] - mean) / sd, -ZCLIP), ZCLIP)
+                    for kind in range(2):
+                        belief = zz[i] if kind == 0 else claim[i]
+                        for lev in range(n_lev):
+                            if belief < levels[lev]:
+                                break
+                            tails[j, kind, lev, 0] += w[i]
+                            tails[j, kind, lev, 1] += w[i] * belief
+                            tails[j, kind, lev, 2] += w[i] * u
+                            tails[j, kind, lev, 3] += w[i] * quirk[i]
+        if merged > 0.0:
+            tails[j] /= merged
+        if np.max(bar) > low:
+            _with_bars(started, w, mk, zz, claim, rung_thr, bar, low, material, free, out[:, j])
+        else:
             for row in range(2):
                 for m in range(n_grid.size):
-                    b = bar[row, m]
-                    alive = True
-                    for k in range(k_r - 1):
-                        alive = alive and mk[i, k] >= b
-                        if not alive:
-                            break
-                        out[row, j, m, k] += w[i]
-                    if alive and mk[i, k_r - 1] >= thr:
-                        out[row, j, m, k_r - 1] += w[i]
-                        out[row, j, m, k_r] += w[i] * zz[i]
-                        out[row, j, m, k_r + 1] += w[i] * claim[i]
-                        if zz[i] > material:
-                            out[row, j, m, k_r + 2] += w[i]
-                        elif zz[i] < -material:
-                            out[row, j, m, k_r + 3] += w[i]
+                    out[row, j, m] = free
         out[:, j] /= got
     # Shares the sample cannot resolve take the nearest resolved share's values.
     for j in range(f_grid.size - 2, -1, -1):
         if f_eff[j] <= 0.0:
             out[:, j] = out[:, j + 1]
-    return out, f_eff[f_grid.size - 1]
+            tails[j] = tails[j + 1]
+    return out, tails, f_eff[f_grid.size - 1]
+
+
+@njit(cache=True, nogil=True)
+def _with_bars(started, w, mk, zz, claim, rung_thr, bar, low, material, free,
+               out):  # pragma: no cover - compiled
+    """The stats of the started ideas for every reservation bar (``out``: row, n, stats).
+
+    An idea reaches rung k + 1 if it cleared every rung's own bar to k and the least of its
+    means to k clears the reservation bar: with the ideas sorted by that least mean, each bar
+    is a cut of running sums.
+    """
+    k_r = mk.shape[1]
+    top = k_r - 1
+    if top == 0:  # one rung: no reservation bar to clear
+        for row in range(bar.shape[0]):
+            for m in range(bar.shape[1]):
+                out[row, m] = free
+        return
+    idx = np.flatnonzero(started)
+    n = idx.size
+    key = np.empty(n)
+    for k in range(top):
+        for t in range(n):
+            i = idx[t]
+            least = np.inf
+            ok = True
+            for kk in range(k + 1):
+                least = min(least, mk[i, kk])
+                ok = ok and mk[i, kk] >= rung_thr[kk]
+            key[t] = least if ok else -np.inf
+        order = np.argsort(key)  # ascending: the ideas at least a cut are a suffix
+        sorted_key = key[order]
+        cum = np.zeros((n + 1, 6))  # suffix sums: reach, then merge, z, claim, helpful, harmful
+        for t in range(n - 1, -1, -1):
+            i = idx[order[t]]
+            cum[t] = cum[t + 1]
+            cum[t, 0] += w[i]
+            if k == top - 1 and mk[i, top] >= rung_thr[top]:
+                cum[t, 1] += w[i]
+                cum[t, 2] += w[i] * zz[i]
+                cum[t, 3] += w[i] * claim[i]
+                if zz[i] > material:
+                    cum[t, 4] += w[i]
+                elif zz[i] < -material:
+                    cum[t, 5] += w[i]
+        for row in range(bar.shape[0]):
+            for m in range(bar.shape[1]):
+                if bar[row, m] <= low:
+                    out[row, m] = free
+                    continue
+                at = np.searchsorted(sorted_key, bar[row, m])  # first at least the bar
+                out[row, m, k] = cum[at, 0]
+                if k == top - 1:
+                    for s in range(5):
+                        out[row, m, top + s] = cum[at, 1 + s]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _follow(i, w, mk, zz, claim, rung_thr, bar, material, acc):  # pragma: no cover - compiled
+    """Add started idea ``i`` up the ladder to ``acc``: the rungs it reaches and what merges."""
+    k_r = mk.shape[1]
+    top = k_r - 1
+    for k in range(top):
+        if mk[i, k] < rung_thr[k] or mk[i, k] < bar:
+            return
+        acc[k] += w[i]
+    if mk[i, top] >= rung_thr[top]:
+        acc[top] += w[i]
+        acc[k_r] += w[i] * zz[i]
+        acc[k_r + 1] += w[i] * claim[i]
+        if zz[i] > material:
+            acc[k_r + 2] += w[i]
+        elif zz[i] < -material:
+            acc[k_r + 3] += w[i]
 
 
 def _pack(spec: Spec) -> np.ndarray:
@@ -299,25 +412,44 @@ def _pack(spec: Spec) -> np.ndarray:
                      spec.review_weight, float(spec.reviewers), spec.mean, spec.sd_all])
 
 
-def point(spec: Spec, draws: np.ndarray, noise: float, reading: float, review_noise: float,
-          reviewed: bool, parent: tuple[float, float]) -> tuple[np.ndarray, float, tuple]:
-    """The table of one class: taste ``noise`` and ``reading`` noise in effect units.
+def quirk_grid(spec: Spec) -> np.ndarray:
+    """Parent quirks the tables are built at (one, 0, without a lineage)."""
+    return QUIRK_GRID if spec.build > 0 and spec.heritability > 0 else np.zeros(1)
 
-    Returns the (2, f, n, stats) table, ``f_max`` and the sample's points (for the lineage).
+
+def point(spec: Spec, draws: np.ndarray, noise: float, reading: float, review_noise: float,
+          reviewed: bool) -> tuple[np.ndarray, np.ndarray, float]:
+    """The tables of one class: taste ``noise`` and ``reading`` noise in effect units.
+
+    A child idea varies a parent at ``ZCLIP`` spreads of effect (a greedily chosen parent is
+    nearly always clipped there) with each quirk of :func:`quirk_grid`.
+
+    Returns:
+        The (quirks, 2, f, n, stats) table, the (quirks, f, 2, levels, 4) lineage tails and
+        ``f_max``.
+
     """
     packed = _pack(spec)
     if not reviewed:
         packed[12] = 0.0
-    pts = _points(draws, packed, np.array(spec.rho), noise, reading, review_noise, *parent)
     e_bar = float(bars(np.array([noise]), spec.threshold, *spec.prior)[0])
-    table, f_max = _tabulate(*pts[:6], F_GRID, N_GRID, spec.threshold, e_bar, noise, spec.prior,
-                             spec.material)
-    return table, float(f_max), pts
+    tables, tails, f_max = [], [], 0.0
+    for qp in quirk_grid(spec):
+        pts = _points(draws, packed, np.array(spec.rho), noise, reading, review_noise, ZCLIP,
+                      float(qp))
+        table, tail, f_max = _tabulate(*pts, F_GRID, N_GRID, spec.threshold, spec.rung_bar,
+                                       e_bar, noise, spec.prior, spec.material,
+                                       float(spec.shortlist) if reviewed else 1.0, spec.mean,
+                                       spec.sd_all, LEVELS)
+        tables.append(table)
+        tails.append(tail)
+    return np.array(tables), np.array(tails), float(f_max)
 
 
 def table_key(parts: dict) -> str:
     """A stable name for a set of tables: the hash of everything they depend on."""
-    text = json.dumps({"version": VERSION, "grid": [SAMPLE_LOG2, TAIL, len(F_GRID), len(N_GRID)],
+    text = json.dumps({"version": VERSION, "grid": [SAMPLE_LOG2, TAIL, len(F_GRID), len(N_GRID),
+                                                    QUIRK_GRID.tolist(), LEVELS.tolist()],
                        **parts}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 

@@ -22,12 +22,16 @@ Approximations, by design (``docs/calibration.md`` says what they cost):
   whether it is patient (``experiments.queue_weeks``); within a class, requests are served
   oldest first in the mean, and classes share compute by their shares, elastically; the track
   record moves shares between classes, not between lucky and unlucky researchers of a class;
-* researcher time: each stage drains at first order (work that fits in the week finishes in it
-  and the next stage starts on what is left, as in the agents);
+* researcher time: a stage's ideas are kept in weekly cohorts that need the same work, and a
+  human's time is shared as if its other pipelines were in work independently (binomial), where
+  an agent's ideas started together are in work together; work that fits in the week finishes in
+  it and the next stage starts on what is left, as in the agents;
 * AI cohorts choose continuously, not in blocks of ideas; selection beyond the top 1e-15 of
   ideas is read at 1e-15;
-* lineage: one typical parent (``model.aggregate.lineage``); duplication per week's merges by the
-  same occupancy law as ``model.duplication``; taste learning by Poisson lessons per node.
+* lineage (``model.aggregate.lineage``): the window of merged ideas kept as tails of belief
+  that forget in proportion (the agents forget the oldest), the parent the softmax over its
+  quantiles; duplication per week's merges by the same occupancy law as ``model.duplication``;
+  taste learning by Poisson lessons per node.
 
 ``simulate_aggregate`` returns a :class:`model.run.RunResult` with ``model=None`` and the agent
 model's columns and summary keys.
@@ -43,12 +47,11 @@ import numpy as np
 from model import metrics
 from model.aggregate import funnel, outputs
 from model.aggregate import week as wk
-from model.aggregate.lineage import typical_parent
 from model.explosion import DoublingClock
-from model.kernels.beliefs import bars
-from model.lineage import ZCLIP
+from model.lineage import GREED
 from model.run import RunResult
 from model.scenario import Scenario, load_scenario
+from model.scheduler import FRONTIER_WEEKS
 
 LN10 = math.log(10.0)
 AI_DECADES = (0.25, 5.0)  # AI taste grid: from a quarter decade below ai.taste to 10^5
@@ -120,7 +123,8 @@ class AggregateModel:
                               np.maximum(np.array(s.experiments.implement_weeks), 0.05)],
                              dtype=np.float64)
         t = self._tables(s, spec, taste)
-        self.tab, self.fmax, self.xg = t["tab"], t["fmax"], t["xg"]
+        self.tab, self.tails, self.fmax, self.xg = t["tab"], t["tails"], t["fmax"], t["xg"]
+        self.qgrid = funnel.quirk_grid(spec)
         self.g0, self.ng = t["g0"].astype(np.int64), t["ng"].astype(np.int64)
         self.dup_d, self.dup_n = t["dup_d"], t["dup_n"]
         self.grids = np.array([math.log10(funnel.F_GRID[0]),
@@ -133,21 +137,25 @@ class AggregateModel:
         ai_share = s.policy.newcomer_share if s.ai.enabled else 0.0
         for c in range(n_h):
             self.cls[c, wk.C_N] = s.humans.count * weight[c]
-            self.cls[c, wk.C_START] = self.cls[c, wk.C_SHARE] = (1.0 - ai_share) * weight[c]
+            self.cls[c, wk.C_MERIT] = 1.0
             self.cls[c, wk.C_LAMBDA] = 1.0
             self.cls[c, wk.C_TASTE] = taste[c]
             self.cls[c, wk.C_WEIGHT] = weight[c]
         ai = self.cls[n_h]
         ai[wk.C_N] = s.ai.cohorts if s.ai.enabled else 0.0
-        ai[wk.C_START] = ai[wk.C_SHARE] = ai_share
         ai[wk.C_LAMBDA] = ai[wk.C_TASTE] = 1.0
         k = self.rungs
-        self.imp, self.que, self.itp = (np.zeros((c_n, k, m)) for _ in range(3))
+        self.que = np.zeros((c_n, k, m))
+        self.imp, self.itp = (np.zeros((c_n, k, wk.COHORTS, m)) for _ in range(2))
         self.run_ring = np.zeros((c_n, k, wk.RING, m))
         self.draw = np.zeros((c_n, k, wk.RING))
         self.pend = np.zeros((c_n, 5))
-        self.tested = np.zeros(k)
+        self.tally = np.zeros((3, k))
+        self.window = np.zeros((3, funnel.LEVELS.size, 4))
+        self.ctail = np.zeros((c_n, 2, funnel.LEVELS.size, 4))
         st = self.st = np.zeros(wk.N_ST)
+        st[wk.S_AI_SHARE] = ai_share
+        wk.set_shares(self.cls, st, n_h)
         st[wk.S_SH_INF] = s.compute.shares.inference
         st[wk.S_SH_EXP] = s.compute.shares.experiments
         st[wk.S_SH_TRAIN] = s.compute.shares.training
@@ -176,41 +184,36 @@ class AggregateModel:
                              0.0, False, float(g * LN10)) for g in grid])
         else:
             classes.append(classes[0][:1])
-        parts = {"spec": [repr(spec)], "classes": classes, "window": s.ideas.lineage_window,
+        parts = {"spec": [repr(spec)], "classes": classes,
                  "dup": [s.ideas.duplication_pool, s.ideas.duplication_exponent]}
 
         def build() -> dict:
             draws = funnel.sample(self.rungs)
-            noise0 = h.taste_noise * sd
-            parent = (0.0, 0.0)
-            if spec.build > 0 and spec.heritability > 0:
-                ref = funnel.point(spec, draws, noise0, reading_h, noise0, True, (ZCLIP, 0.0))
-                e_bar = float(bars(np.array([noise0]), spec.threshold, *spec.prior)[0])
-                parent = typical_parent(ref[2], spec, s.ideas.lineage_window, e_bar)
-            tabs, fmax, xg, g0, ng = [], [], [], [], []
+            tabs, tails, fmax, xg, g0, ng = [], [], [], [], [], []
             for points in classes:
                 g0.append(len(tabs))
                 ng.append(len(points))
                 for noise, reading, review, reviewed, x in points:
-                    t, f_max, _ = funnel.point(spec, draws, noise, reading, review, reviewed,
-                                               parent)
+                    t, tail, f_max = funnel.point(spec, draws, noise, reading, review, reviewed)
                     tabs.append(t)
+                    tails.append(tail)
                     fmax.append(f_max)
                     xg.append(x)
             dup_d, dup_n = funnel.duplication_table(s.ideas.duplication_pool,
                                                     s.ideas.duplication_exponent)
-            return {"tab": np.array(tabs), "fmax": np.array(fmax), "xg": np.array(xg),
-                    "g0": np.array(g0), "ng": np.array(ng), "dup_d": dup_d, "dup_n": dup_n,
-                    "parent": np.array(parent)}
+            return {"tab": np.array(tabs), "tails": np.array(tails), "fmax": np.array(fmax),
+                    "xg": np.array(xg), "g0": np.array(g0), "ng": np.array(ng),
+                    "dup_d": dup_d, "dup_n": dup_n}
 
         return funnel.load_or_build(parts, build)
 
     def _simulate(self, week0: int, week1: int, history: bool, ai: bool, follow: bool,
                   shares: np.ndarray, rec: np.ndarray) -> int:
         return wk.simulate(self.par, self.rung, self.cls, self.imp, self.que, self.itp,
-                           self.run_ring, self.draw, self.pend, self.st, self.tab, self.fmax,
-                           self.xg, self.g0, self.ng, self.grids, self.dup_d, self.dup_n, week0,
-                           week1, history, ai, follow, shares, rec, self.runlog, self.tested)
+                           self.run_ring, self.draw, self.pend, self.st, self.tab, self.tails,
+                           self.fmax, self.xg, self.g0, self.ng, self.qgrid, self.grids,
+                           self.dup_d, self.dup_n, self.window, self.ctail, week0, week1,
+                           history, ai, follow, shares, rec, self.runlog, self.tally)
 
     def _burn_in(self, weeks: int) -> None:
         """The lab's humans-only history, then week-0 values, as ``TakeoffModel.burn_in``."""
@@ -232,6 +235,9 @@ class AggregateModel:
         year = log[log[:, 0] > -52, 2].sum()
         span = min(52, weeks)
         self.pace0 = s.ideas.effect_scale * year * 52.0 / max(span, 1)
+        factor = s.frontier.early_factor
+        if factor > 0.0 and self.pace0 > 0.0:  # as FrontierRun.restart
+            self.par[wk.P_EARLY_GAIN] = factor * self.pace0 * s.frontier.interval_weeks / 52.0
         self.runlog[:] = 0.0
         for i in (wk.S_LN_S, wk.S_PROXY, wk.S_CAP, wk.S_CAP_SYN, wk.S_RUNS, wk.S_STOP,
                   wk.S_GENERATED, wk.S_STARTED, wk.S_PROMOTED, wk.S_MERGED, wk.S_SHIPPED,
@@ -239,20 +245,20 @@ class AggregateModel:
                   wk.S_REC_USED, wk.S_REC_OFFERED, wk.S_REC_WAITING):
             st[i] = 0.0
         st[wk.S_CYCLE_LOG:wk.S_CYCLE_LOG + 8] = 0.0
-        self.tested[:] = 0.0
+        self.tally[:] = 0.0
         st[wk.S_TOTAL] = s.compute.initial
         st[wk.S_BUDGET] = st[wk.S_TOTAL] * st[wk.S_SH_EXP] * s.compute.experiment_boost
         row = np.zeros((1, wk.N_REC + self.rungs))
-        wk._record(row[0], st, self.cls, self.cls.shape[0] - 1, self.tested, 0)
+        wk._record(row[0], st, self.cls, self.cls.shape[0] - 1, self.tally, 0)
         self._row0 = row[0]
 
     def _copy_from(self, lab: AggregateModel) -> None:
         """A twin: the lab's state at week 0 (its history is the lab's), its own from then."""
-        for name in ("spec", "par", "rung", "tab", "fmax", "xg", "g0", "ng", "dup_d", "dup_n",
-                     "grids", "pace0"):
+        for name in ("spec", "par", "rung", "tab", "tails", "fmax", "xg", "g0", "ng", "qgrid",
+                     "dup_d", "dup_n", "grids", "pace0"):
             setattr(self, name, getattr(lab, name))
-        for name in ("cls", "imp", "que", "itp", "run_ring", "draw", "pend", "tested", "st",
-                     "runlog", "_row0"):
+        for name in ("cls", "imp", "que", "itp", "run_ring", "draw", "pend", "tally", "window",
+                     "ctail", "st", "runlog", "_row0"):
             setattr(self, name, getattr(lab, name).copy())
 
     # --- running ------------------------------------------------------------------------------
@@ -299,7 +305,10 @@ class AggregateModel:
         self.frontier = SimpleNamespace(clock=clock, runs=n, log=self.log, pace0=self.pace0)
         self.counts = {"shipped": float(st[wk.S_SHIPPED]), "shipped_helpful": float(
             st[wk.S_HELPFUL]), "shipped_harmful": float(st[wk.S_HARMFUL]),
-            "duplicated": float(st[wk.S_DUPLICATED]), "merged": float(st[wk.S_MERGED])}
+            "duplicated": float(st[wk.S_DUPLICATED]), "merged": float(st[wk.S_MERGED]),
+            "started": float(st[wk.S_STARTED]), "dropped": self.tally[1].copy(),
+            "tested": self.tally[0].copy()}
+        self.scheduler = SimpleNamespace(longest_wait=self.tally[2].copy())
         self.workforce = SimpleNamespace(ai_copies=float(st[wk.S_AI_COPIES]),
                                          ai_taste=float(st[wk.S_AI_TASTE]))
         self.research_speed = float(_speeds(self.ln_s_history,
@@ -387,13 +396,15 @@ def _params(s: Scenario, spec: funnel.Spec) -> np.ndarray:
         wk.P_PRIOR: pol.track_record_prior, wk.P_EXPLORATION: pol.exploration,
         wk.P_SYN: float(syn), wk.P_SYN_SHARE: s.synthetic.share if syn else 0.0,
         wk.P_SYN_EFF: s.synthetic.efficiency, wk.P_FRONTIER: float(s.frontier.enabled),
-        wk.P_EARLY_GAIN: s.frontier.early_gain, wk.P_MIN_INTERVAL: s.frontier.min_interval_weeks,
+        wk.P_EARLY_GAIN: math.inf,  # set from the week-0 pace after the burn-in
+        wk.P_MIN_INTERVAL: s.frontier.min_interval_weeks,
         wk.P_LN_CAP: s.explosion.max_log10_efficiency * LN10,
         wk.P_LN_REF: math.log(c.shares.training * c.initial * s.frontier.interval_weeks
                               + 1e-300),
         wk.P_LEARNING: h.learning_rate, wk.P_SPILL: h.learning_spillover,
         wk.P_FLOOR: h.taste_floor, wk.P_REVIEWERS: spec.reviewers, wk.P_BACKLOG: i.backlog,
-        wk.P_HORIZON: s.run.weeks,
+        wk.P_HORIZON: s.run.weeks, wk.P_FRONTIER_WEEKS: FRONTIER_WEEKS,
+        wk.P_WINDOW: i.lineage_window, wk.P_GREED_T: GREED * spec.sd_all,
     }
     for key, value in values.items():
         p[key] = float(value)

@@ -75,11 +75,13 @@ def columns(m, rec: np.ndarray, speed, twin_speed, speedup, twin_ln=None) -> dic
         values[f"ideas_tested_rung{k + 1}"] = rec[:, wk.N_REC + k]
     values.update({
         "ideas_promoted": rec[:, wk.R_PROMOTED],
+        "ideas_dropped": rec[:, wk.R_DROPPED],
         "ideas_merged": rec[:, wk.R_MERGED],
         "ideas_shipped": rec[:, wk.R_SHIPPED],
         "ideas_shipped_harmful": rec[:, wk.R_HARMFUL],
         "ideas_duplicated": rec[:, wk.R_DUPLICATED],
         "queue_length": rec[:, wk.R_QUEUE],
+        "waiting_after_allocation": rec[:, wk.R_WAITING],
         "mean_cycle_weeks": rec[:, wk.R_CYCLE],
         "frontier_runs": rec[:, wk.R_RUNS].astype(np.int64),
     })

@@ -3,18 +3,16 @@
 Each regime is a configuration of the lab where one resource binds. The judged regimes have
 identical researchers (no taste, speed or reading spread, no taste learning) sharing compute
 fairly (``policy.scheduler = "fair"``): a class of identical claimants then has one share, which
-is what the mean field represents. (Under the default ``track_record`` the lab learns from a
-handful of revealed ideas per researcher, so luck decides who gets compute: in a lab of 100
-identical humans three quarters sit at the exploration floor. The default lab, track record and
-heterogeneity included, is reported.) The measure is the worst relative difference in ``ln S``
-between the aggregate and the agents' mean at every frontier run from the end of the first year
-to the horizon; with AI, until the aggregate's speedup over its humans-only twin reaches 2x and
-never later than two runs before the first agent run explodes (in the takeoff itself the timing
-of a run, which differs by quarters between seeds, dominates ``ln S``), and then the week S
-reaches the cap is compared. Explosion weeks are reported, not judged: the doubling clock
-(``model.explosion``) declares an explosion once doublings shorten steadily, which a noise-free
-trajectory does as soon as it accelerates, while an agent run's noisy doublings must line up.
-Each regime states its tolerance and why it is that wide; ``docs/calibration.md`` explains.
+is what the mean field represents. (Under the default ``track_record`` each human's share follows
+the worth of its own few revealed ideas, so among identical humans luck spreads the shares, which
+a class with one share does not have; the default lab, track record and heterogeneity included,
+is reported.) The measure is the worst relative difference in ``ln S`` between the aggregate and
+the agents' mean at every frontier run from the end of the first year to the horizon; with AI,
+until the aggregate's speedup over its humans-only twin reaches 2x and never later than two runs
+before the first agent run explodes (in the takeoff itself the timing of a run, which differs by
+quarters between seeds, dominates ``ln S``), and then the week S reaches the cap is compared.
+Explosion weeks are reported beside it. Each regime states its tolerance and why it is that
+wide; ``docs/calibration.md`` explains.
 """
 
 from __future__ import annotations
@@ -53,27 +51,33 @@ REGIMES = (
            "humans_only", {**IDENTICAL, "humans.count": 1000, "compute.experiment_boost": 1000.0,
                            "humans.pipelines": 64, "ideas.per_week": 0.5}, 156, 0.10,
            "every idea taste and review let through starts at once, so what the lab tests is "
-           "exact in the mean field; left: the reservation bar read as the median best of a "
-           "shelf life's ideas, and a typical parent for the lineage"),
+           "nearly exact in the mean field; left: the start read as the best share of new ideas "
+           "(the agents pick from a backlog), and the lineage window kept as tails that forget "
+           "in proportion, where the agents' forget the oldest"),
     Regime("time", "researcher time binds: 200 identical humans with 2 pipelines and 20 ideas "
            "a week", "humans_only", {**IDENTICAL, "humans.count": 200,
                                      "compute.experiment_boost": 100.0, "ideas.per_week": 20.0,
                                      "humans.pipelines": 2}, 156, 0.10,
-           "work drains at first order in the mean field, while an agent's few pipelines finish "
-           "a stage only in whole weeks of the allocation's clock: the aggregate starts about a "
-           "third more ideas and chooses them less sharply, which nearly cancels in ln S"),
-    Regime("compute", "compute binds: the default lab with 100 identical humans",
+           "ideas wait on their researchers: the mean field keeps a stage's ideas in weekly "
+           "cohorts and shares a human's time as if its pipelines were in work independently, "
+           "while an agent's ideas started together are in work together; the aggregate "
+           "starts about 4% fewer ideas and merges about 3% more"),
+    Regime("compute", "compute binds: the default lab with 200 identical humans",
            "humans_only", {**IDENTICAL}, 260, 0.20,
-           "requests wait for compute: the mean field spreads a class's queued requests evenly "
-           "over its researchers (for whether each may start more) and serves them oldest first, "
-           "while an agent's lumpy requests wait in its own order; its week-0 queue is longer, "
-           "so the first year's merges come later"),
-    Regime("ai", "AI researchers: the baseline with 100 identical humans, to the takeoff",
-           "baseline", {**IDENTICAL}, 312, 0.15,
+           "requests wait for compute for months: the mean field serves a class's queue at "
+           "every rung in the same proportion, oldest first, and spreads the queued requests "
+           "evenly over its researchers (for whether each may start more), while the agents "
+           "serve the least-served researcher first, so a human who just ran a large "
+           "experiment waits even for its cheap ones: the aggregate's first years are slower "
+           "and its later ones faster; a mean of 4 seeds is itself a few percent off"),
+    Regime("ai", "AI researchers: the baseline with 200 identical humans, to the takeoff",
+           "baseline", {**IDENTICAL}, 312, 0.20,
            "the compute-bound queue as above (fair shares give the AI cohorts a share by their "
-           "copies), AI cohorts that choose continuously rather than in blocks of ideas, and a "
-           "takeoff that amplifies any difference in when AI researchers arrive; the week S "
-           "reaches the cap within half a year", cap_weeks=26),
+           "copies), AI cohorts that choose continuously rather than in blocks of ideas, early "
+           "frontier runs that fall a few weeks off the agents' (between its runs the "
+           "aggregate's ln S lags by up to one run's gain), and a takeoff that amplifies any "
+           "difference in when AI researchers arrive; the week S reaches the cap within half a "
+           "year", cap_weeks=26),
     Regime("default", "the default humans-only lab (taste, speed and reading spread, learning, "
            "track record)", "humans_only", {}, 520, None,
            "reported, not judged: heterogeneous researchers are three nodes of taste in the mean "

@@ -7,8 +7,8 @@ growth, the only thing that grows is what software progress buys: AI copies in p
 when returns ``r = lambda / (1 - phi)`` exceed 1, lambda being how research output scales with
 research input. ``ideas.phi`` is swept; the agents' boundary (smallest phi from which most seeds
 explode within the horizon) is set beside the aggregate's (bisection on the same equations, same
-horizon; an explosion there is one sustained to the cap, see :func:`aggregate_explodes`) and
-beside ``phi = 1 - lambda`` from the aggregate's own lambda.
+horizon, the same doubling clock) and beside ``phi = 1 - lambda`` from the aggregate's own
+lambda.
 
 **Implied lambda and r.** A designed set of humans-only labs of different sizes, experiment
 compute not binding: the research speed of each 26-week block is regressed on the number of
@@ -52,14 +52,13 @@ def agents_explode(phi: float, seeds: list[int], weeks: int) -> list[int | None]
 def aggregate_explodes(phi: float, weeks: int) -> tuple[int | None, float]:
     """Explosion week (None: none) and final ln S of the aggregate at ``phi``.
 
-    The doubling clock (``model.explosion``) fires on a noise-free trajectory as soon as growth
-    accelerates, and it does as AI researchers arrive even where ideas getting harder then undo
-    it; an agent run's noisy doublings must line up, which a passing acceleration does not do.
-    So the aggregate explodes here only when the clock fires and the run goes on to the cap.
+    The aggregate's doubling clock is the agents' (``model.explosion``): an explosion needs the
+    mean of its last doublings to halve, which a passing acceleration (AI researchers arriving
+    while ideas get harder) does not give, noise-free or not.
     """
     m = AggregateModel(boundary_scenario(phi, weeks), twin=False)
     m.run()
-    return (m.explosion_week if m.stop == "cap" else None), m.ln_s
+    return m.explosion_week, m.ln_s
 
 
 def aggregate_boundary(weeks: int, lo: float = -1.0, hi: float = 0.95, tol: float = 0.005
