@@ -286,11 +286,18 @@ def check(s: Scenario, origin: str | None = None, seconds: float | None = None,
     keys = [k for k in sorted(share, key=share.get, reverse=True) if share[k] > 0.15][:3]
     if "ai.cohorts" in keys:  # an AI cohort costs its pipelines and a backlog twice as wide
         keys.insert(keys.index("ai.cohorts") + 1, "ai.max_pipelines")
+    # Every human has a backlog, pipelines, links and draws: its count multiplies those terms.
+    if sum(share.get(k, 0.0) for k in PER_HUMAN) > 0.15 and "humans.count" not in keys:
+        keys.append("humans.count")
     keys += [k for k in _scale_keys(s) if k not in keys]
     named = ", ".join(f"{k}={_value(s, k)}" for k in keys)
     raise ScenarioError(f"{origin or s.name}: too large to run here: {' and '.join(parts)} "
                         f"(model/limits.py: the limits less a margin of {SAFETY:g}x for the "
                         f"estimate); make these smaller: {named}")
+
+
+PER_HUMAN = ("humans.count", "ideas.backlog", "ideas.per_week", "humans.pipelines",
+             "humans.network_degree")
 
 
 def _scale_keys(s: Scenario) -> list[str]:

@@ -29,14 +29,15 @@ FACES = (
      "into a resumable store, with plots and sensitivity indices"),
     ("forecast", "takeoff.forecast.command", "sample a beliefs file and report the probabilities "
      "of an explosion and of compression, with fans and what moves them"),
-    ("discover", "takeoff.forecast.discover", "scenario discovery (PRIM) over a sweep's or a "
-     "forecast's runs: the regions where an outcome is likely"),
+    ("discover", "takeoff.forecast.discover", "scenario discovery (PRIM): the boxes of the "
+     "varied keys where an outcome is likely, over a sweep's or a forecast's runs"),
 )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     try:
+        _take_back_interrupts()
         args = sys.argv[1:] if argv is None else list(argv)
         parser = build_parser(_command(args))
         parsed = parser.parse_args(args)
@@ -341,6 +342,18 @@ def cmd_diff(args) -> int:
     for key, va, vb in rows:
         print(f"{key:{width}s}  {va!r}  ->  {vb!r}")
     return 0
+
+
+def _take_back_interrupts() -> None:
+    """Ctrl-C raises KeyboardInterrupt again (``takeoff/__init__.py`` exits quietly before)."""
+    import signal
+    import threading
+
+    import takeoff
+
+    if (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is takeoff._interrupted):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def entry() -> None:

@@ -15,8 +15,8 @@ EXIT_INTERRUPTED = 130
 def register(sub) -> None:
     """Add the ``forecast`` command to the ``takeoff`` parser."""
     p = sub.add_parser(
-        "forecast", help="sample beliefs about uncertain keys, run each sample, and give "
-        "probabilities of an explosion and of compressed progress, with their errors",
+        "forecast", help="sample a beliefs file and report the probabilities of an explosion "
+        "and of compression, with fans and what moves them",
         description="Draw samples of a beliefs file (a distribution per uncertain key), run "
         "each on the sweep engine (recorded as it finishes in DIR/runs.sqlite; running the "
         "same command again resumes), and write DIR/forecast.json and DIR/plots/.")
