@@ -26,8 +26,8 @@ def test_ten_times_experiment_compute_makes_research_about_five_times_faster():
 
 
 def test_a_visible_share_of_shipped_ideas_hurts_and_the_unmet_fact_says_why():
-    helped, hurt = cal.shipped_shares(SEEDS)
-    assert np.mean(hurt) >= 0.04
+    helped, hurt, per_run = cal.shipped_shares(SEEDS)
+    assert np.mean(hurt) >= 0.02 and min(per_run) >= 1.0  # every frontier run ships some harm
     # Ruthless prioritisation on informative results ships mostly ideas that help: the brief's
     # "well under half" is reported as not met, with its reason, not met by bending a mechanism.
     fact = cal.Fact("help", float(np.mean(helped)), "well under half", 0.0, 0.48,

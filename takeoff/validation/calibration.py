@@ -97,11 +97,16 @@ def elasticity(seeds: Iterable[int], boost: float = 10.0, base: Scenario | None 
 
 
 def shipped_shares(seeds: Iterable[int], weeks: int = SHIPPED_WEEKS,
-                   base: Scenario | None = None) -> tuple[list[float], list[float]]:
-    """Shares of shipped ideas that helped and hurt at scale, humans-only, first ``weeks``."""
+                   base: Scenario | None = None
+                   ) -> tuple[list[float], list[float], list[float]]:
+    """Shares of shipped ideas that helped and that hurt at scale, and harmful ideas a run.
+
+    Humans-only, the first ``weeks``; one value per seed in each list.
+    """
     runs = _runs(humans_only(base), list(seeds), weeks)
     return ([r["helpful"] / r["shipped"] for r in runs],
-            [r["harmful"] / r["shipped"] for r in runs])
+            [r["harmful"] / r["shipped"] for r in runs],
+            [r["harmful"] / max(len(r["frontier_log"]), 1) for r in runs])
 
 
 def drift(seeds: Iterable[int], weeks: int = DRIFT_WEEKS, base: Scenario | None = None,
@@ -142,7 +147,7 @@ def table(seeds: Iterable[int] = (1, 2, 3), base: Scenario | None = None,
     tr = {k: [] for k in ("progress", "elasticity", "drift", "taste")}
     prog = progress_per_year(seeds, base, trace=tr["progress"])
     el = elasticity(seeds, base=base, trace=tr["elasticity"])
-    helped, hurt = shipped_shares(seeds, base=base)
+    helped, hurt, hurt_per_run = shipped_shares(seeds, base=base)
     dr = drift(seeds, base=base, trace=tr["drift"])
     taste = taste_effect(seeds, base=base, trace=tr["taste"])
     if traces is not None:
@@ -156,8 +161,9 @@ def table(seeds: Iterable[int] = (1, 2, 3), base: Scenario | None = None,
         Fact("shipped ideas that help at scale (share, humans-only, 3 years)",
              float(np.mean(helped)), "well under half", 0.0, 0.48,
              f"hurt: {np.mean(hurt):.2f}", unmet=HELPFUL_UNMET),
-        Fact("shipped ideas that hurt at scale (share)", float(np.mean(hurt)),
-             "a visible share", 0.05, 1.0, f"per seed {np.round(hurt, 3).tolist()}"),
+        Fact("shipped ideas that hurt at scale (per frontier run)", float(np.mean(hurt_per_run)),
+             "a visible share: at least one a run", 1.0, np.inf,
+             f"share {np.mean(hurt):.3f}, per seed {np.round(hurt, 3).tolist()}"),
         Fact("no big runs: proxy minus true log10 efficiency after 5 years",
              float(np.mean([p - t for p, t in dr])), "proxy rises, true stalls", 0.5, np.inf,
              "(proxy, true) log10 per seed "

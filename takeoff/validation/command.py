@@ -81,7 +81,7 @@ def run_rows(settings: dict, out: Path, log=print) -> list[Row]:
     log(f"calibration facts ({len(seeds)} seeds)")
     traces: dict = {}
     facts = cal.table(seeds, traces=traces)
-    helped, hurt = cal.shipped_shares(seeds)
+    helped, hurt, _ = cal.shipped_shares(seeds)
     plot_files = ["progress.png", "elasticity.png", "shipped.png", "shipped.png", "drift.png",
                   "taste.png"]
     plots.save(plots.progress(traces["progress"]), out / "progress.png")

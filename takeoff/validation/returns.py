@@ -38,6 +38,22 @@ def boundary_scenario(phi: float, weeks: int) -> Scenario:
                                               "run.weeks": weeks})
 
 
+def explosion_in_horizon(m) -> int | None:
+    """The week a finished run exploded: its clock's, or the cap's if reached accelerating.
+
+    Near the boundary doublings shorten slowly, by a few percent each (at phi 0.45 from 3.5 weeks
+    to 0.4 over 35 doublings): growth that diverges in finite time, but whose doublings never
+    halve within the clock's window before S reaches the cap. Such a run counts from the whole
+    of its doublings: its last ``explosion.doublings`` took at most half as long as its first.
+    """
+    if m.explosion_week is not None:
+        return m.explosion_week
+    d, n = m.frontier.clock.doubling_weeks, m.settings.explosion.doublings
+    if m.stop == "cap" and len(d) >= 2 * n and sum(d[-n:]) <= 0.5 * sum(d[:n]):
+        return m.week
+    return None
+
+
 def agents_explode(phi: float, seeds: list[int], weeks: int) -> list[int | None]:
     """Explosion week of each seed's agent run at ``phi`` (None: no explosion)."""
     out = []
@@ -45,20 +61,19 @@ def agents_explode(phi: float, seeds: list[int], weeks: int) -> list[int | None]
         m = TakeoffModel(boundary_scenario(phi, weeks).replace({"run.seed": seed}), twin=False,
                          lineage_graph=False)
         m.run()
-        out.append(m.explosion_week)
+        out.append(explosion_in_horizon(m))
     return out
 
 
 def aggregate_explodes(phi: float, weeks: int) -> tuple[int | None, float]:
     """Explosion week (None: none) and final ln S of the aggregate at ``phi``.
 
-    The aggregate's doubling clock is the agents' (``model.explosion``): an explosion needs the
-    mean of its last doublings to halve, which a passing acceleration (AI researchers arriving
-    while ideas get harder) does not give, noise-free or not.
+    The aggregate's doubling clock is the agents' (``model.explosion``), read as for the agents
+    (:func:`explosion_in_horizon`).
     """
     m = AggregateModel(boundary_scenario(phi, weeks), twin=False)
     m.run()
-    return m.explosion_week, m.ln_s
+    return explosion_in_horizon(m), m.ln_s
 
 
 def aggregate_boundary(weeks: int, lo: float = -1.0, hi: float = 0.95, tol: float = 0.005
