@@ -76,11 +76,19 @@ class Network:
     seeds: list[int]
     connected: list[float]
     alone: list[float]
+    # The same with ideas.small_scale_bias 0: collaborators' errors independent of the owner's.
+    connected_unbiased: list[float]
+    alone_unbiased: list[float]
 
     @property
     def effect(self) -> tuple[float, float]:
         """Mean log10 progress lost without collaborators, and its standard error."""
         return mean_se(np.array(self.connected) - np.array(self.alone))
+
+    @property
+    def effect_unbiased(self) -> tuple[float, float]:
+        """The same when no share of taste noise is an appeal everyone sees alike."""
+        return mean_se(np.array(self.connected_unbiased) - np.array(self.alone_unbiased))
 
     @property
     def passed(self) -> bool:
@@ -92,12 +100,13 @@ class Network:
 def network(seeds: list[int], weeks: int = NETWORK_WEEKS) -> Network:
     """The network ablation on the humans-only lab."""
     base = load_scenario("humans_only")
-    jobs = [Job(base.replace({"humans.network_degree": d, "run.seed": s, "run.weeks": weeks}))
+    jobs = [Job(base.replace({"humans.network_degree": d, "run.seed": s, "run.weeks": weeks,
+                              "ideas.small_scale_bias": bias}))
+            for bias in (base["ideas.small_scale_bias"], 0.0)
             for d in (base["humans.network_degree"], 0) for s in seeds]
-    out = run_all(jobs)
+    out = [r["log10_s"] for r in run_all(jobs)]
     n = len(seeds)
-    return Network(list(seeds), [r["log10_s"] for r in out[:n]],
-                   [r["log10_s"] for r in out[n:]])
+    return Network(list(seeds), *(out[i * n:(i + 1) * n] for i in range(4)))
 
 
 @dataclass
