@@ -20,7 +20,7 @@ from takeoff.validation.runs import Job, run_all
 ELASTICITY_WEEKS = 104  # the first two years, from the steady state the burn-in leaves
 SHIPPED_WEEKS = 156
 DRIFT_WEEKS = TASTE_WEEKS = 260
-# Why the shipped-ideas fact is not met (docs/calibration.md, "Facts not met").
+# Why the shipped-ideas fact is not met (docs/calibration.md, "What is not met, and why").
 HELPFUL_UNMET = ("not met by design: researchers who read informative results and hold each "
                  "rung to a higher bar ship mostly ideas that help; what fails is most tested "
                  "ideas (see the fates row), and a visible share of shipped ones still hurts")

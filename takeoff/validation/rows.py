@@ -52,9 +52,10 @@ def report(rows: list[Row], command: str) -> str:
         "[`docs/model.md`](../model.md), the sources of the defaults in "
         "[`docs/calibration.md`](../calibration.md).",
         "",
-        (f"**{len(failed)} row(s) fail.**" if failed else "**Every judged row passes.**")
-        + (f" {len(unmet)} fact(s) are not met by design; `docs/calibration.md` says why."
-           if unmet else ""),
+        (f"**{len(failed)} row(s) fail.**" if failed else
+         "**Every other judged row passes.**" if unmet else "**Every judged row passes.**")
+        + (f" {len(unmet)} row(s) are not met, each with its reason below; "
+           "`docs/calibration.md` says why." if unmet else ""),
         "",
         table(rows),
         "",
