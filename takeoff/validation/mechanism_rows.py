@@ -30,6 +30,17 @@ CADENCE_UNMET = (
     "little; per unit of true progress the claims overstate more with rarer runs (this row's "
     "log proxy over log true), and every rung is served")
 
+# Knobs whose documented sign the model does not give at the defaults, and why. Any other knob
+# of the wrong sign fails the row.
+DIRECTIONS_UNMET = {
+    "humans.review_weight": "not met at the defaults, for the network row's reason: the opinions "
+    "a human weighs share the idea's appeal, so weighing them more repeats what it saw",
+    "policy.track_record_rate": "not met at the defaults: for the first years the AI's ideas are "
+    "worth less per compute than the humans', so a lab that follows the track record faster "
+    "gives the AI less compute (the allocation row: about 2% of it in years 2 and 3, where fair "
+    "shares give 5% and 77%)",
+}
+
 FULL = {"signal": 4, "directions": 6, "direction_keys": None, "lambda": 10, "network": 8,
         "spread": 8, "utilisation": 2, "cadence": 4, "allocation": 3, "substitution": 2,
         "contrast": 3, "training": 3, "boundary": 2,
@@ -68,12 +79,15 @@ def rows(settings: dict, out: Path, log) -> list[Row]:
     dirs = directions.measure(list(keys), _seeds(s["directions"]))
     save(plots.directions(dirs), out / "directions.png")
     right, noise, wrong = directions.summary_counts(dirs)
+    against = sorted(d.key for d in dirs if not d.passed)
+    explained = bool(against) and set(against) <= set(DIRECTIONS_UNMET)
     found.append(Row(
         "direction table: every documented knob moves progress (or the speedup) its way",
         f"{right} right sign, {noise} within noise, {wrong} wrong", "none wrong at 2 se",
         wrong == 0, "effect = log10 progress, high minus low, on paired seeds (humans-only lab, "
         "5 years; for +-speedup keys the lab with AI, 3 years). Table:\n\n"
-        + directions.table(dirs) + "\n", "directions.png"))
+        + directions.table(dirs) + "\n", "directions.png",
+        unmet="; ".join(f"{k}: {DIRECTIONS_UNMET[k]}" for k in against) if explained else ""))
 
     log(f"parallelisation ({s['lambda']} seeds)")
     par = directions.parallelisation(_seeds(s["lambda"]))
