@@ -69,7 +69,7 @@ figures: $(VENV)/.installed
 	cp runs/baseline/speedup.png docs/img/baseline-speedup.png
 	cp runs/baseline/efficiency.png docs/img/baseline-efficiency.png
 
-# The forecast the README shows: the default beliefs, 256 samples (about 5 minutes on 2 cores;
+# The forecast the README shows: the default beliefs, 256 samples (16 took 2.5 minutes on 2 cores;
 # rerunning resumes), its figures and numbers, and Forethought's beliefs beside it (docs).
 forecast-figures: $(VENV)/.installed
 	$(BIN)/takeoff forecast default --out runs/forecast-default
