@@ -209,13 +209,18 @@ def test_the_address_follows_a_slider_and_a_reload_restores_it(page):
     thumb.focus()
     for _ in range(3):  # a burst of key presses: 0.80 -> 0.83, applied once
         page.keyboard.press("ArrowRight")
-    page.wait_for_url(re.compile(r"ideas\.phi=0\.83"), timeout=10_000)
-    assert page.url.split("?", 1)[1] == "base=baseline&ideas.phi=0.83"
+    # On an idle machine the burst lands as one change to 0.83; on a loaded one a press can
+    # arrive after the apply has redrawn the slider and be lost (README, "The interactive
+    # model"). Either way the address must hold what the slider shows.
+    page.wait_for_url(re.compile(r"ideas\.phi=0\.8[123]$"), timeout=30_000)
+    phi = page.url.rsplit("=", 1)[1]
+    page.get_by_text(f"phi: ideas get harder: {phi}").wait_for()
+    assert page.url.split("?", 1)[1] == f"base=baseline&ideas.phi={phi}"
     page.locator(".takeoff-title", has_text="takeoff · baseline (modified)").wait_for()
     assert page.title() == "takeoff · baseline (modified)"
     page.reload(wait_until="domcontentloaded")
-    page.get_by_text("phi: ideas get harder: 0.83").wait_for(timeout=60_000)
-    assert page.url.endswith("?base=baseline&ideas.phi=0.83")
+    page.get_by_text(f"phi: ideas get harder: {phi}").wait_for(timeout=60_000)
+    assert page.url.endswith(f"?base=baseline&ideas.phi={phi}")
     assert page.get_by_label("Share link").input_value() == page.url
 
 
