@@ -65,3 +65,23 @@ def test_boundary_passes_only_when_the_agents_bracket_is_resolved():
     assert not b(0.2, 0.3, 0.05).passed
     assert not b(-float("inf"), 0.1, 0.1).passed  # the agents exploded at every phi tried
     assert not b(0.8, float("inf"), 0.8).passed  # ... or at none
+
+
+def test_a_run_asked_for_again_is_answered_from_the_first(monkeypatch):
+    from model.scenario import load_scenario
+    from takeoff.validation import runs
+
+    monkeypatch.setenv("TAKEOFF_WORKERS", "1")
+    monkeypatch.setattr(runs, "_ANSWERS", {})
+    ran = []
+    real = runs._run
+    monkeypatch.setattr(runs, "_run", lambda job: ran.append(job) or real(job))
+    job = runs.Job(load_scenario("humans_only").replace(
+        {"humans.count": 20, "run.burn_in_weeks": 4, "run.weeks": 8}))
+    other = runs.Job(job.scenario.replace({"run.seed": 2}))
+    first = runs.run_all([job, other, job])
+    again = runs.run_all([other])
+    assert len(ran) == 2  # each distinct scenario once
+    assert first[0] == first[2] and again[0] == first[1]
+    again[0]["weeks"] = -1  # a caller's changes stay its own
+    assert runs.run_all([other])[0]["weeks"] == 8

@@ -8,6 +8,7 @@ scenario, so one process and many give the same numbers.
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 from collections.abc import Callable, Iterable
@@ -86,14 +87,32 @@ def workers() -> int:
     return max(1, int(env)) if env else max(1, min(8, os.cpu_count() or 1))
 
 
+# Answers already computed in this process, by job: the rows (and the tests, which ask for the
+# calibration facts twice) repeat runs, and a run's answer depends only on its scenario and twin.
+_ANSWERS: dict[tuple, dict] = {}
+
+
+def _key(job: Job) -> tuple:
+    return repr(sorted(job.scenario.as_dict().items())), job.twin
+
+
 def run_all(jobs: Iterable[Job], log: Callable[[str], None] | None = None) -> list[dict]:
-    """Run every job (in parallel where cores allow); results in the jobs' order."""
+    """Run every job (in parallel where cores allow); results in the jobs' order.
+
+    A job this process has already run, or that appears twice, is run once.
+    """
     jobs = list(jobs)
-    n = min(workers(), len(jobs))
+    keys = [_key(j) for j in jobs]
+    todo = {k: j for k, j in zip(keys, jobs, strict=True) if k not in _ANSWERS}
+    n = min(workers(), len(todo))
     if n <= 1:
-        return [_run(j) for j in jobs]
-    with ProcessPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(_run, jobs, chunksize=max(1, len(jobs) // (4 * n))))
+        answers = [_run(j) for j in todo.values()]
+    else:
+        with ProcessPoolExecutor(max_workers=n) as pool:
+            answers = list(pool.map(_run, todo.values(),
+                                    chunksize=max(1, len(todo) // (4 * n))))
+    _ANSWERS.update(zip(todo, answers, strict=True))
+    return [copy.deepcopy(_ANSWERS[k]) for k in keys]
 
 
 def paired(base: Scenario, key: str, low, high, seeds: list[int], weeks: int,
