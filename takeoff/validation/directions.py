@@ -136,6 +136,7 @@ class Parallelisation:
 
     seeds: list[int]
     lambdas: list[float]
+    humans: int  # the lab doubled: from this many humans to twice as many
 
     @property
     def mean_se(self) -> tuple[float, float]:
@@ -153,7 +154,7 @@ def parallelisation(seeds: list[int], base: Scenario | None = None) -> Paralleli
     one, two = out[:len(seeds)], out[len(seeds):]
     lams = [math.log2(max(b["start_speed"], 1e-300) / max(a["start_speed"], 1e-300))
             for a, b in zip(one, two, strict=True)]
-    return Parallelisation(list(seeds), lams)
+    return Parallelisation(list(seeds), lams, n)
 
 
 def table(rows: list[Direction]) -> str:

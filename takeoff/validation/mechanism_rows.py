@@ -95,7 +95,8 @@ def rows(settings: dict, out: Path, log) -> list[Row]:
     found.append(Row(
         "doubling humans raises progress: implied parallelisation exponent lambda",
         f"{lam:.2f} +- {lam_se:.2f}", "between 0.2 and 0.9", 0.2 <= lam <= 0.9,
-        f"log2 of research speed (2 years, week-0 difficulty) with 200 over 100 humans, per "
+        f"log2 of research speed (2 years, week-0 difficulty) with {2 * par.humans} over "
+        f"{par.humans} humans, per "
         f"seed {np.round(par.lambdas, 2).tolist()}; literature: 0.3 to 0.8 (AI Futures), 0.2 "
         "to 0.99 (Davidson)", "directions.png"))
 
