@@ -12,7 +12,7 @@ from pathlib import Path
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from benchmarks import agent_step, profile, runs  # noqa: E402
+from benchmarks import agent_step, cli, page, profile, runs, scale, sweep_start  # noqa: E402
 from benchmarks.report import write_results  # noqa: E402
 from benchmarks.timing import load, machine  # noqa: E402
 
@@ -47,10 +47,17 @@ def main(argv: list[str] | None = None) -> int:
         say(f"whole run: {label}")
         results["runs"][label] = runs.whole_run(base, values, repeats=reps)
     say("aggregate model")
-    results["aggregate"] = runs.aggregate_run(repeats=min(reps, 3))
+    results["aggregate"] = runs.aggregate_run(repeats=min(reps, 3),
+                                              cold_repeats=1 if quick else 2)
     say("scaling with agents")
     results["agents_scaling"] = runs.agent_scaling(
         [500, 1000] if quick else [1000, 2000, 4000, 8000], repeats=1 if quick else 3)
+    say("large labs")
+    results["large_scaling"] = scale.large_scaling(
+        [1000, 3000] if quick else [10_000, 30_000, 100_000], repeats=1 if quick else 3)
+    big = 10_000 if quick else 100_000
+    say(f"memory of a fresh process running a {big:,}-human lab")
+    results["large_memory"] = {"n": big, "mib": scale.max_rss_mib(big)}
     say("scaling with weeks")
     results["weeks_scaling"] = {
         "humans_only": runs.week_scaling("humans_only", {}, [65, 130] if quick else
@@ -68,6 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     results["startup"] = runs.startup(repeats=reps)
     say("app update")
     results["app"] = runs.app_update(repeats=reps)
+    say("the command line, fresh processes")
+    results["cli"] = cli.commands(repeats=min(reps, 3))  # runs take seconds each
+    say("sweep start")
+    results["sweep_start"] = sweep_start.start(repeats=min(reps, 3))
+    say("the page's Step through Solara")
+    results["page"] = page.step_clicks(clicks=5 if quick else 60)
     results["load"] = (load_start, load())
     results["seconds"] = time.perf_counter() - started
     write_results(results, args.out)

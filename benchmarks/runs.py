@@ -67,19 +67,21 @@ def exponent(xs: list[float], ys: list[float]) -> float:
     return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
 
 
-def agent_scaling(counts: list[int], repeats: int) -> dict:
-    """Cost of a week against the number of humans (humans-only lab, 26-week burn-in).
+def agent_scaling(counts: list[int], repeats: int, burn_in: int = 26, weeks: int = 26) -> dict:
+    """Cost of a week against the number of humans (humans-only lab).
 
-    Sizes are interleaved within each repeat, so a burst of other work on the machine touches
-    every size alike instead of bending the fit.
+    Each size is a fresh lab with a ``burn_in``-week burn-in, then ``weeks`` timed weeks. Sizes
+    are interleaved within each repeat, so a burst of other work on the machine touches every
+    size alike instead of bending the fit.
     """
     costs: dict[int, list[float]] = {n: [] for n in counts}
     for _ in range(repeats):
         for n in counts:
-            costs[n].append(per_week("humans_only", {"humans.count": n, "run.burn_in_weeks": 26},
-                                     26, False))
+            costs[n].append(per_week("humans_only", {"humans.count": n,
+                                                     "run.burn_in_weeks": burn_in},
+                                     weeks, False))
     samples = [Sample(costs[n]) for n in counts]
-    return {"x": counts, "cost": samples,
+    return {"x": counts, "cost": samples, "burn_in": burn_in, "weeks": weeks,
             "exponent": exponent(counts, [c.median for c in samples])}
 
 
@@ -139,33 +141,70 @@ def app_update(repeats: int, steps: int = 10) -> dict | None:
     return {"update": Sample(out)}
 
 
-def aggregate_run(repeats: int) -> dict | None:
+def aggregate_run(repeats: int, cold_repeats: int = 1) -> dict | None:
     """The aggregate model (``takeoff run --aggregate``), if it exists yet, against the agents.
 
     Times ``model.aggregate.simulate_aggregate`` (what the command runs, humans-only twin
-    included) on the baseline and on the baseline that does not explode, after one untimed run
-    (tables and compiled code loaded, as in any run after the first), interleaved with the agent
-    model's whole run of the same scenario in the same process: ``ratio`` is the agents' time
-    over the aggregate's, repeat by repeat (issue 15: at least 50x).
+    included) on the baseline and on the baseline that does not explode, interleaved with the
+    agent model's whole run of the same scenario in the same process: ``ratio`` is the agents'
+    time over the aggregate's, repeat by repeat (issue 15: at least 50x). The aggregate keeps
+    its funnel tables in memory and on disk, so three states are timed, compiled code loaded
+    in all (one untimed run first):
+
+    - ``total`` (warm): tables in this process's memory, as in any run after the first;
+    - ``disk``: tables read from disk, as a fresh ``takeoff run --aggregate`` of a shipped
+      scenario (whose tables ``make`` builds at install) finds them;
+    - ``cold``: no tables anywhere (an empty table folder), as after any change to the
+      parameters the tables depend on: they are built, then saved (into the empty folder).
     """
     simulate = optional("model.aggregate", "simulate_aggregate")
     if simulate is None:
         return None
+    try:
+        funnel = importlib.import_module("model.aggregate.funnel")
+    except ImportError:
+        funnel = None
     out = {}
     for label in ("baseline", NO_EXPLOSION):
         base, values = RUNS[label]
         scenario = load_scenario(base).replace(values)
         result = simulate(scenario)
-        times, agents = [], []
+        times, agents, disk = [], [], []
         for _ in range(repeats):
             seconds, result = timed(lambda s=scenario: simulate(s))
             times.append(seconds)
             agents.append(clock(lambda s=scenario: TakeoffModel(s, lineage_graph=False).run()))
-        out[label] = {"total": Sample(times), "weeks": result.summary.get("weeks"),
-                      "exploded": result.summary.get("exploded"), "agents": Sample(agents),
-                      "ratio": Sample([a / t for a, t in zip(agents, times, strict=True)]),
-                      "peak_mib": peak_memory(lambda s=scenario: simulate(s))}
+            if _has_tables(funnel):
+                funnel._MEMORY.clear()
+                disk.append(clock(lambda s=scenario: simulate(s)))
+        row = {"total": Sample(times), "weeks": result.summary.get("weeks"),
+               "exploded": result.summary.get("exploded"), "agents": Sample(agents),
+               "ratio": Sample([a / t for a, t in zip(agents, times, strict=True)]),
+               "peak_mib": peak_memory(lambda s=scenario: simulate(s))}
+        if disk:
+            row["disk"] = Sample(disk)
+            row["cold"] = Sample([_cold(funnel, simulate, scenario) for _ in range(cold_repeats)])
+        out[label] = row
     return out
+
+
+def _has_tables(funnel) -> bool:
+    """Whether the aggregate keeps its tables where :func:`_cold` can empty them."""
+    return funnel is not None and isinstance(getattr(funnel, "_MEMORY", None), dict) \
+        and isinstance(getattr(funnel, "CACHE", None), Path)
+
+
+def _cold(funnel, simulate, scenario) -> float:
+    """Seconds of one aggregate run that finds no tables in memory or on disk."""
+    saved = funnel.CACHE
+    with tempfile.TemporaryDirectory(prefix="takeoff-bench-tables-") as empty:
+        funnel.CACHE = Path(empty)
+        funnel._MEMORY.clear()
+        try:
+            return clock(lambda: simulate(scenario))
+        finally:
+            funnel.CACHE = saved
+            funnel._MEMORY.clear()  # the next run reads the real folder again
 
 
 STARTUP = ("import time; t = time.perf_counter(); {imports}; "
