@@ -93,6 +93,21 @@ class _Progress(Progress):
             self.on_run(self.count, self.total)
 
 
+def _shown(origin: str) -> str:
+    """A file inside the project by its path there, any other file as given.
+
+    A committed forecast.json then names ``scenarios/beliefs/default.toml``, not a folder of the
+    machine that wrote it.
+    """
+    from importlib import resources
+
+    root = Path(str(resources.files("scenarios"))).resolve().parent
+    try:
+        return str(Path(origin).resolve().relative_to(root))
+    except (ValueError, OSError):
+        return origin
+
+
 def report(beliefs: Beliefs, store: Store, outcome: Outcome | None = None) -> dict:
     """The forecast's numbers, from the finished runs in ``store``."""
     columns = pq.read_table(store.folder / "summary.parquet").to_pydict()
@@ -115,7 +130,7 @@ def report(beliefs: Beliefs, store: Store, outcome: Outcome | None = None) -> di
     counts = store.counts()
     return {
         "forecast": beliefs.name,
-        "beliefs_file": beliefs.origin,
+        "beliefs_file": _shown(beliefs.origin),
         "sampler": beliefs.sampler,
         "seed": beliefs.seed,
         "samples": outcome.total if outcome else n,
