@@ -69,8 +69,9 @@ figures: $(VENV)/.installed
 	cp runs/baseline/speedup.png docs/img/baseline-speedup.png
 	cp runs/baseline/efficiency.png docs/img/baseline-efficiency.png
 
-# The forecast the README shows: the default beliefs, 256 samples (16 took 2.5 minutes on 2 cores;
-# rerunning resumes), its figures and numbers, and Forethought's beliefs beside it (docs).
+# The forecast the README shows: the default beliefs, 256 samples (about 6 minutes on 2 quiet
+# cores; rerunning resumes), its figures and numbers; Forethought's beliefs beside it, and the two
+# ends of Whitfill and Wu at 64 samples each (docs/calibration.md).
 forecast-figures: $(VENV)/.installed
 	$(BIN)/takeoff forecast default --out runs/forecast-default
 	cp runs/forecast-default/plots/fan.png docs/img/forecast-default-fan.png
@@ -79,3 +80,7 @@ forecast-figures: $(VENV)/.installed
 	cp runs/forecast-default/forecast.json docs/forecast/default.json
 	$(BIN)/takeoff forecast forethought_2025 --out runs/forecast-forethought_2025
 	cp runs/forecast-forethought_2025/forecast.json docs/forecast/forethought_2025.json
+	$(BIN)/takeoff forecast compute_complements --samples 64 --out runs/forecast-compute_complements --no-plots
+	cp runs/forecast-compute_complements/forecast.json docs/forecast/compute_complements.json
+	$(BIN)/takeoff forecast compute_substitutes --samples 64 --out runs/forecast-compute_substitutes --no-plots
+	cp runs/forecast-compute_substitutes/forecast.json docs/forecast/compute_substitutes.json

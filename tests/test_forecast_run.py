@@ -12,7 +12,6 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-import model.schema
 from takeoff.cli import main
 from takeoff.forecast.beliefs import load_beliefs
 from takeoff.forecast.sampling import draw
@@ -167,10 +166,7 @@ def test_discover_runs_over_a_forecasts_folder(reference, capsys):
 
 
 @pytest.mark.parametrize("name", ["compute_complements", "compute_substitutes"])
-def test_the_substitution_beliefs_run_once_the_key_exists(name, tmp_path):
-    if "experiments.labour_substitution" not in model.schema.BY_KEY:
-        pytest.skip("experiments.labour_substitution is not a scenario key yet (the lead adds "
-                    "it with the model-science issue)")
+def test_the_substitution_beliefs_span_whitfill_and_wu_and_run(name, tmp_path):
     b = load_beliefs(name)
     values = [p["experiments.labour_substitution"] for p in draw(b, 64).points]
     if name == "compute_complements":
@@ -209,8 +205,65 @@ def test_the_readme_quotes_the_committed_default_forecast():
         line = f"| explosion within {years} years | {e['p']:.3f} +- {e['se']:.3f} " \
                f"({e['hits']} of {e['runs']}) |"
         assert line in readme
+    for years in (3, 10):
+        c = found["compression"][f"at_least_{years}"]
+        assert (f"| compression of at least {years} years of progress into one year | "
+                f"{c['p']:.3f} +- {c['se']:.3f} ({c['hits']} of {c['runs']}) |") in readme
     q = found["explosion"]["week"]["quantiles"]
     assert f"explode by week {q['p10']}, half by week {q['p50']}" in readme
+    e = found["explosion"]["within_10_years"]
+    assert f"{e['runs'] - e['hits']} of {e['runs']} do not within ten years" in readme
+    # what moves the explosion week most, as the README and docs/calibration.md say
+    moves = [m for m in found["sensitivity"] if m["outcome"] == "explosion week"]
+    moves.sort(key=lambda m: -abs(m["rank_correlation"]))
+    top = moves[0]
+    assert f"`{top['key']}` (rank correlation {top['rank_correlation']:+.2f}" in readme
+    calibration = (root / "docs" / "calibration.md").read_text()
+    assert f"(rank correlation {top['rank_correlation']:+.2f}:" in calibration
+    for m in moves[1:4]:
+        assert f"`{m['key']}` ({m['rank_correlation']:+.2f})" in calibration
     assert (root / "docs" / "img" / "forecast-default-fan.png").stat().st_size > 10_000
     # the committed forecast is of the shipped file as it is now
     assert found["beliefs"] == [b.describe() for b in load_beliefs("default").beliefs]
+
+
+def test_calibration_doc_quotes_the_committed_forethought_forecast():
+    """docs/calibration.md's table beside Forethought is what `make forecast-figures` wrote."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    found = json.loads((root / "docs" / "forecast" / "forethought_2025.json").read_text())
+    text = (root / "docs" / "calibration.md").read_text()
+    assert found["finished"] == found["samples"] == 256
+
+    def shown(e):
+        return f"{e['p']:.3f} +- {e['se']:.3f} ({e['hits']} of {e['runs']})"
+
+    assert f"| about 60% | {shown(found['compression']['at_least_3'])} |" in text
+    assert f"| about 20% | {shown(found['compression']['at_least_10'])} |" in text
+    assert f"| - | {shown(found['explosion']['within_10_years'])} |" in text
+    ten = found["explosion"]["within_10_years"]
+    at_least = found["compression"]["at_least_3"]["hits"] - ten["hits"]
+    assert f"at least {at_least} of the {ten['runs'] - ten['hits']} that" in text
+
+
+@pytest.mark.parametrize("name", ["compute_complements", "compute_substitutes"])
+def test_calibration_doc_quotes_the_committed_substitution_forecasts(name):
+    """The complements / substitutes table of docs/calibration.md is what the JSON says."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    found = json.loads((root / "docs" / "forecast" / f"{name}.json").read_text())
+    rows = {line.split("|")[1].strip(): line.split("|")[2:4]
+            for line in (root / "docs" / "calibration.md").read_text().splitlines()
+            if line.startswith("| explosion within") or line.startswith("| compression of at")
+            and "into one |" in line}
+    column = 0 if name == "compute_complements" else 1
+    for years in (2, 5, 10):
+        e = found["explosion"][f"within_{years}_years"]
+        assert rows[f"explosion within {years} years"][column].strip() == \
+            f"{e['p']:.3f} +- {e['se']:.3f} ({e['hits']} of {e['runs']})"
+    for years in (3, 10):
+        c = found["compression"][f"at_least_{years}"]
+        assert rows[f"compression of at least {years} years into one"][column].strip() == \
+            f"{c['p']:.3f} +- {c['se']:.3f} ({c['hits']} of {c['runs']})"
