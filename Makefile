@@ -15,8 +15,10 @@ BIN := $(VENV)/bin
 run: $(VENV)/.installed
 	$(BIN)/takeoff run baseline --out runs/baseline
 
+# Two workers (pytest-xdist), one file per worker at a time: a file's tests share its fixtures
+# (the fast validation report, the app's server), and the machines here have two cores.
 test: $(VENV)/.test-installed
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # Issue 16's large fuzz: 2,000 malformed calls and 500 valid 104-week scenarios, each run in a
 # fork with the limits of model/limits.py enforced (README "Reliability" quotes its counts).
