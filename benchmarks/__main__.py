@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     results["app"] = runs.app_update(repeats=reps)
     say("the command line, fresh processes")
     results["cli"] = cli.commands(repeats=min(reps, 3))  # runs take seconds each
+    results["cli_floors"] = cli.floors(repeats=min(reps, 3))
     say("sweep start")
     results["sweep_start"] = sweep_start.start(repeats=min(reps, 3))
     say("the page's Step through Solara")

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from benchmarks.timing import Sample
@@ -23,6 +25,15 @@ COMMANDS = {
     "run baseline --weeks 1": ["run", "baseline", "--weeks", "1", "--out", "{out}"],
     "run baseline --weeks 1 --no-plots": ["run", "baseline", "--weeks", "1", "--no-plots",
                                           "--out", "{out}"],
+}
+
+
+# What a run pays before its first week, as fresh ``python -c`` processes: the floor of
+# ``takeoff run`` (the model is built on Mesa, whose import brings pandas and networkx).
+FLOORS = {
+    "python -c pass": "pass",
+    "import mesa": "import mesa",
+    "import model.run (Mesa, numba, the model)": "import model.run",
 }
 
 
@@ -45,16 +56,35 @@ def fresh_seconds(args: list[str]) -> float:
     return seconds
 
 
-def commands(repeats: int) -> dict[str, Sample]:
-    """Wall seconds of each of :data:`COMMANDS`, interleaved over ``repeats`` rounds.
+def _interleaved(runs: dict[str, Callable[[], float]], repeats: int) -> dict[str, Sample]:
+    """Each of ``runs`` once untimed, then all of them interleaved over ``repeats`` rounds.
 
-    One untimed round first: the operating system's file cache then holds the interpreter and
-    the libraries, as it does for a user who ran ``takeoff`` a moment before.
+    The untimed round leaves the operating system's file cache holding the interpreter and the
+    libraries, as it does for a user who ran ``takeoff`` a moment before.
     """
-    for args in COMMANDS.values():
-        fresh_seconds(args)
-    out: dict[str, list[float]] = {label: [] for label in COMMANDS}
+    for run in runs.values():
+        run()
+    out: dict[str, list[float]] = {label: [] for label in runs}
     for _ in range(repeats):
-        for label, args in COMMANDS.items():
-            out[label].append(fresh_seconds(args))
+        for label, run in runs.items():
+            out[label].append(run())
     return {label: Sample(values) for label, values in out.items()}
+
+
+def commands(repeats: int) -> dict[str, Sample]:
+    """Wall seconds of each of :data:`COMMANDS`, interleaved over ``repeats`` rounds."""
+    return _interleaved({label: partial(fresh_seconds, args)
+                         for label, args in COMMANDS.items()}, repeats)
+
+
+def python_seconds(code: str) -> float:
+    """Wall seconds of one fresh ``python -c CODE`` (this interpreter); it must succeed."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+    return time.perf_counter() - start
+
+
+def floors(repeats: int) -> dict[str, Sample]:
+    """Wall seconds of each of :data:`FLOORS` in a fresh interpreter, interleaved."""
+    return _interleaved({label: partial(python_seconds, code)
+                         for label, code in FLOORS.items()}, repeats)

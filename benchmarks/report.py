@@ -276,6 +276,11 @@ def issue15_sections(results: dict) -> list[str]:
         target = HELP_TARGET if label == "--help" else RUN_WEEK_TARGET
         out.append(f"| `takeoff {label}` | {sample.text('')} "
                    f"| < {target:g} s: {_verdict(sample.median < target)} |")
+    floors = results.get("cli_floors")
+    if floors:
+        out += ["", "What any run pays before its first week, as fresh `python -c` processes "
+                "(the same interpreter):", "", "| code | wall s |", "| --- | --- |"]
+        out += [f"| `{label}` | {sample.text('')} |" for label, sample in floors.items()]
     sweep = results["sweep_start"]
     out += ["", "## Sweep start", "",
             "The smallest real sweep (`benchmarks/sweep_start.py`: 2 runs of a 10-human lab, "

@@ -23,6 +23,7 @@ def results():
         "large_scaling": scale.large_scaling([100, 200, 400], repeats=1, burn_in=1, weeks=2),
         "large_memory": {"n": 200, "mib": scale.max_rss_mib(200, burn_in=1, weeks=2)},
         "cli": {label: Sample([cli.fresh_seconds(args)]) for label, args in cli.COMMANDS.items()},
+        "cli_floors": cli.floors(repeats=1),
         "sweep_start": {key: Sample([value]) for key, value in sweep.items()},
         "page": page.step_clicks(clicks=2),
     }
@@ -42,6 +43,8 @@ def test_every_row_is_stated_against_its_target(results):
     for heading in ("## The command line", "## Sweep start", "## The page's Step through Solara"):
         assert heading in text
     assert text.count("| `takeoff ") == len(cli.COMMANDS)
+    for label in cli.FLOORS:  # what a run pays before its first week, beside the commands
+        assert f"| `{label}` |" in text
 
 
 def test_sweep_start_is_timed_from_launch_to_the_first_run(results):
