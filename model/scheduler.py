@@ -290,7 +290,12 @@ class ExperimentScheduler:
         prior = self.prior * float(self.spent[human].sum()) / max(int(human.sum()), 1)
 
         def worth(value: np.ndarray, spent: np.ndarray) -> np.ndarray:
-            return np.maximum((value + prior * average) / (spent + prior) / average, 0.0)
+            # Nothing spent and no prior (the humans spent nothing yet): no evidence, average.
+            seen = spent + prior
+            out = np.ones_like(value, dtype=float)
+            np.divide(value + prior * average, seen, out=out, where=seen > 0.0)
+            np.divide(out, average, out=out, where=seen > 0.0)
+            return np.maximum(out, 0.0)
 
         if (~human).any():
             ai = worth(np.array([self.value[~human].sum()]), np.array([self.spent[~human].sum()]))

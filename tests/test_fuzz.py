@@ -56,6 +56,15 @@ REPRODUCERS = {
     "synthetic data runaway": {"synthetic.enabled": True, "synthetic.share": 1.0,
                                "synthetic.efficiency": 10.0, "ai.taste_per_oom": 10.0,
                                "frontier.interval_weeks": 1},
+    # make fuzz's valid scenario 67 (seed 16), cut down: a slow two-rung ladder where one side
+    # has spent nothing when the track record is read, late in ten years (its worth was 0/0)
+    "track record with nothing spent": {
+        "run.weeks": 520, "experiments.scales": [3.4e-08, 0.147],
+        "experiments.run_weeks": [0.69, 0.0165],
+        "experiments.implement_weeks": [37.6, 51.4], "experiments.interpret_weeks": [49.0, 38.4],
+        "ideas.promote_threshold": 7.27, "synthetic.enabled": True,
+        "compute.shares.inference": 0.927011, "compute.shares.experiments": 0.071921,
+        "compute.shares.training": 0.001068},
 }
 
 
