@@ -56,3 +56,16 @@ def test_every_class_method_the_design_docs_name_exists():
     missing = sorted(f"{c}.{m}" for c, m in named if c in core and not hasattr(core[c], m))
     unknown = sorted(c for c, _ in named if c not in core)
     assert (missing, unknown) == ([], [])
+
+
+def test_readme_performance_figures_are_those_make_bench_wrote():
+    """Every bold figure of the README's Performance section is one benchmarks/RESULTS.md has."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Performance", 1)[1].split("\n## ", 1)[0]
+    results = (ROOT / "benchmarks" / "RESULTS.md").read_text()
+    number = re.compile(r"\*\*([0-9][0-9.,]*)")
+    quoted, measured = number.findall(section), set(number.findall(results))
+    assert len(quoted) >= 10
+    assert [q for q in quoted if q not in measured] == [], "rerun make bench, or quote it"
+    commit = re.search(r"\| commit \| (\w+) \|", results).group(1)
+    assert f"at commit {commit}" in section
