@@ -56,7 +56,7 @@ MAX_BYTES = 2 * 1024**3
 # to 30%. Time: the cost model is linear in its terms and misses some interactions; the worst
 # probe (a wide speed spread: a few humans think and work many times faster) takes 2.1x its
 # estimate, and the fuzz found a long burn-in with fast hiring at 1.6x or more.
-SAFETY = 2.5  # on time
+TIME_SAFETY = 2.5
 MEMORY_SAFETY = 1.5
 HORIZON_UNIT = 104  # weeks the time limit is for
 
@@ -277,13 +277,13 @@ def check(s: Scenario, origin: str | None = None, seconds: float | None = None,
     max_bytes = MAX_BYTES if max_bytes is None else max_bytes
     e = estimate(s)
     limit = time_limit(s, seconds)
-    slow = SAFETY * e.seconds > limit
+    slow = TIME_SAFETY * e.seconds > limit
     big = MEMORY_SAFETY * e.bytes > max_bytes
     if not (slow or big):
         return e
     parts = []
     if slow:
-        parts.append(f"about {e.seconds:.0f} s of CPU where {limit / SAFETY:.0f} s fit "
+        parts.append(f"about {e.seconds:.0f} s of CPU where {limit / TIME_SAFETY:.0f} s fit "
                      f"{s.run.weeks} weeks")
     if big:
         parts.append(f"about {e.bytes / 2**30:.1f} GiB of memory where "
@@ -301,7 +301,7 @@ def check(s: Scenario, origin: str | None = None, seconds: float | None = None,
     named = ", ".join(f"{k}={_value(s, k)}" for k in keys)
     raise ScenarioError(f"{origin or s.name}: too large to run here: {' and '.join(parts)} "
                         f"(model/limits.py: the limits less a margin for the estimate, "
-                        f"{SAFETY:g}x on time and {MEMORY_SAFETY:g}x on memory); make these "
+                        f"{TIME_SAFETY:g}x on time and {MEMORY_SAFETY:g}x on memory); make these "
                         f"smaller: {named}")
 
 

@@ -89,15 +89,15 @@ def test_hiring_starts_at_week_0_whatever_the_burn_in(burn_in):
 
 def test_valid_scenarios_run_with_finite_outputs_or_are_refused(tmp_path):
     # A tighter CPU limit than make fuzz's, so that the suite stays fast: larger labs are
-    # refused by the estimate, which is half of what this checks. 25 s, less the time margin
-    # (limits.SAFETY 2.5), lets labs estimated at up to 10 s run.
+    # refused by the estimate, which is half of what this checks: labs estimated at up to 10 s
+    # run (the limit less the time margin).
     import numpy as np
 
     rng = np.random.default_rng(26)
     outcomes = []
     for k in range(24):
         scenario = fuzz.valid_scenario(rng, weeks=26)
-        r = fuzz.check_valid(scenario, tmp_path, seconds=25.0)
+        r = fuzz.check_valid(scenario, tmp_path, seconds=10.0 * limits.TIME_SAFETY)
         outcomes.append(r.outcome)
         assert r.outcome in ("ran", "refused"), f"scenario {k}: {r.outcome}: {r.detail}"
     assert outcomes.count("ran") >= 12
