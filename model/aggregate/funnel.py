@@ -51,7 +51,7 @@ from model.kernels.beliefs import FIELDS, bars, mean_of, observe, prior
 from model.lineage import ZCLIP
 from model.streams import ndtri
 
-VERSION = 9  # bump when the table's meaning changes: old files on disk are then ignored
+VERSION = 10  # bump when the table's meaning changes: old files on disk are then ignored
 TAIL = 15.0  # decades of tail quantile the sample covers
 SAMPLE_LOG2 = 12  # 2^12 points per stratum (class x fresh or child)
 QMC_SEED = 20250101
@@ -182,12 +182,12 @@ def _points(draws, spec_f, rho, noise, reading, review_noise, parent_u,
             prior(b, p_bold, mu_b, sd_b * sd_b, mu_o, sd_o * sd_o)
             observe(b, 1.0, 0.0, e, noise * noise)
             if reviewers > 0 and review_weight > 0.0:
-                # Identical collaborators: their mean opinion, at the variance of one over their
-                # number, is the whole of what they say (Gaussian signals of z alone).
-                opinion = z + review_noise * (bias * appeal
-                                              + rest * draws[i, 3] / math.sqrt(reviewers))
-                observe(b, 1.0, 0.0, opinion,
-                        review_noise * review_noise / (review_weight * reviewers))
+                # Identical collaborators share the owner's appeal (bias of its error) and add
+                # their own noise; with the appeal taken out, their mean opinion at the variance
+                # of one over their number is the whole of what they say (as agents' review).
+                own = review_noise * rest / (1.0 - bias)
+                left = z + own * draws[i, 3] / math.sqrt(reviewers)
+                observe(b, 1.0, 0.0, left, own * own / (review_weight * reviewers))
             est[t] = e
             m0[t] = mean_of(b)
             read = 0.0

@@ -164,10 +164,13 @@ def review(owner, z, est, key, noise, indptr, neighbours, reviewer_key, review_w
            belief, event):  # pragma: no cover - compiled
     """Beliefs about ideas about to start, after the owners' collaborators have had their say.
 
-    Each collaborator's estimate (its own taste noise; a share ``bias`` of it is the idea's
-    appeal, which everyone sees alike) updates the owner's belief as one more independent
-    signal, counting ``review_weight`` of its precision, as a collaborator knows the idea less
-    well. A collaborator's draw comes from its own stream, keyed by the idea.
+    A collaborator sees the idea's appeal as the owner does: the share ``bias`` of the owner's
+    error that is appeal, in the same amount, plus taste noise of its own (its noise times
+    ``sqrt(1 - bias**2)``). The owner knows the opinion repeats its own appeal, so it takes out
+    that shared part, ``(opinion - bias * est) / (1 - bias)``, and counts what is left as one
+    independent signal of the true effect, at ``review_weight`` of its precision, as a
+    collaborator knows the idea less well. The more of taste is shared appeal, the less a
+    collaborator adds. A collaborator's draw comes from its own stream, keyed by the idea.
 
     Args:
         owner: Researcher row of each idea.
@@ -179,7 +182,7 @@ def review(owner, z, est, key, noise, indptr, neighbours, reviewer_key, review_w
         neighbours: Collaborators, row by row.
         reviewer_key: Stream key per researcher row.
         review_weight: Weight of a collaborator's opinion.
-        bias: Share of taste noise that is the idea's appeal.
+        bias: Share of taste noise that is the idea's appeal (below 1).
         belief: (FIELDS, ideas) beliefs from the owners' estimates, updated in place.
         event: Counter of a review draw.
 
@@ -191,10 +194,11 @@ def review(owner, z, est, key, noise, indptr, neighbours, reviewer_key, review_w
         o = owner[t]
         if o + 1 >= indptr.size:
             continue
-        appeal = (est[t] - z[t]) / noise[o]
+        shared = bias * (est[t] - z[t])
         b = belief[:, t]
         for j in neighbours[indptr[o]:indptr[o + 1]]:
-            n_j = noise[j]
             u = uniform(mix(reviewer_key[j] ^ np.uint64(key[t])), event)
-            opinion = z[t] + n_j * (bias * appeal + rest * ndtri(u))
-            observe(b, 1.0, 0.0, opinion, n_j * n_j / review_weight)
+            opinion = z[t] + shared + noise[j] * rest * ndtri(u)
+            own = noise[j] * rest / (1.0 - bias)  # noise of what is left once appeal is out
+            observe(b, 1.0, 0.0, (opinion - bias * est[t]) / (1.0 - bias),
+                    own * own / review_weight)
