@@ -27,7 +27,7 @@ INT_FIELDS = ("owner", "parent", "rung", "state", "idea", "key")
 # Bold chance; then if bold and if ordinary, the mean effect and quirk and their covariance.
 BELIEF = ("pb", "mzb", "mqb", "vzzb", "vzqb", "vqqb", "mzo", "mqo", "vzzo", "vzqo", "vqqo")
 FLOAT_FIELDS = ("weight", "distinct", "z", "q", "scale", "work_left", "run_left", *BELIEF,
-                "mean", "obs", "submitted", "draw", "nominal", "effort")
+                "mean", "obs", "submitted", "draw", "nominal", "effort", "cost")
 
 
 class PipelineTable:

@@ -21,8 +21,10 @@ Policies (``policy.scheduler``):
 
 - ``track_record`` (the default): each claimant (a researcher) has a share of the budget, and the
   least-served claimant by recent use per share goes first. The lab learns from every frontier
-  run what ideas were worth per unit of compute (revealed gain in ln S over compute used, both
-  remembered with a half-life of ``policy.memory_weeks``, shrunk toward the lab's average):
+  run what ideas were worth per unit of compute (revealed gain in ln S over the compute used by
+  ideas that have ended, dropped or merged, both remembered with a half-life of
+  ``policy.memory_weeks``, shrunk toward the lab's average; compute still in flight has not had
+  its chance to pay off, so a newcomer is not judged on ideas it has not finished):
   the AI researchers, judged together, start with ``policy.newcomer_share`` of the budget and
   see it multiplied at every run by their worth over the humans'; humans split the rest by their
   own worth (``ExperimentScheduler.learn``). No one falls below ``policy.exploration`` of where
@@ -145,7 +147,7 @@ class ExperimentScheduler:
             np.maximum.at(self.longest_wait, p.rung[granted], waited)
         drawn, wanted = tally_queue(p.state, p.draw, p.owner, p.rung, p.weight, prices,
                                     self.run_weeks, self._history, self.decay, self.spent,
-                                    self.memory, RUNNING, QUEUED)
+                                    p.cost, self.memory, RUNNING, QUEUED)
         self.used, self.offered = float(drawn.sum()), budget
         self.waiting = float(np.sum(p.weight[p.state == QUEUED]))
         m.compute.record(min(self.used, budget), budget, float(np.sum(wanted)))
@@ -265,13 +267,14 @@ class ExperimentScheduler:
     def learn(self, owner: np.ndarray, gain: np.ndarray) -> None:
         """A frontier run revealed what these ideas gained (ln S); move shares toward worth.
 
-        Worth is value per compute (revealed gain over the compute used, both remembered with a
-        half-life) over the lab's, shrunk toward 1 by a prior of ``policy.track_record_prior``
-        typical humans' compute. The AI researchers, alike in all but their luck, are judged
-        together: their share of the budget is multiplied by their worth over the humans'
-        (^``policy.track_record_rate``) at every run, so it grows while their ideas pay off
-        better and settles where they pay off alike. Humans split the rest by their own worth
-        (^rate), not compounded run after run, so one lucky idea does not hand a human the lab.
+        Worth is value per compute (revealed gain over the compute used by ideas that have
+        ended, both remembered with a half-life) over the lab's, shrunk toward 1 by a prior of
+        ``policy.track_record_prior`` typical humans' compute. The AI researchers, alike in all
+        but their luck, are judged together: their share of the budget is multiplied by their
+        worth over the humans' (^``policy.track_record_rate``) at every run, so it grows while
+        their ideas pay off better and settles where they pay off alike. Humans split the rest
+        by their own worth (^rate), not compounded run after run, so one lucky idea does not
+        hand a human the lab.
         Nobody falls below ``policy.exploration`` of where it started.
         """
         self._grow()
@@ -283,11 +286,17 @@ class ExperimentScheduler:
         if self.policy != "track_record" or self.rate == 0.0:
             return
         human = self.model.workforce.kind == 0
-        total_value, total_spent = float(self.value.sum()), float(self.spent.sum())
+        # Judged on ideas that have ended: compute still in flight has not had its chance to
+        # pay off (a newcomer's first ideas are all in flight at its first run).
+        p = self.model.cycle.pipes
+        live = p.state >= 0
+        spent = np.maximum(self.spent - np.bincount(p.owner[live], weights=p.cost[live],
+                                                    minlength=self.spent.size), 0.0)
+        total_value, total_spent = float(self.value.sum()), float(spent.sum())
         if total_value <= 0.0 or total_spent <= 0.0 or not human.any():
             return  # nothing has paid off yet: no one to favour
         average = total_value / total_spent
-        prior = self.prior * float(self.spent[human].sum()) / max(int(human.sum()), 1)
+        prior = self.prior * float(spent[human].sum()) / max(int(human.sum()), 1)
 
         def worth(value: np.ndarray, spent: np.ndarray) -> np.ndarray:
             # Nothing spent and no prior (the humans spent nothing yet): no evidence, average.
@@ -298,13 +307,13 @@ class ExperimentScheduler:
             return np.maximum(out, 0.0)
 
         if (~human).any():
-            ai = worth(np.array([self.value[~human].sum()]), np.array([self.spent[~human].sum()]))
-            humans = worth(np.array([self.value[human].sum()]), np.array([self.spent[human].sum()]))
+            ai = worth(np.array([self.value[~human].sum()]), np.array([spent[~human].sum()]))
+            humans = worth(np.array([self.value[human].sum()]), np.array([spent[human].sum()]))
             up = self.ai_share * float(ai[0]) ** self.rate
             self.ai_share = up / max(up + (1.0 - self.ai_share) * float(humans[0]) ** self.rate,
                                      1e-300)
             self.ai_share = min(max(self.ai_share, self.exploration * self.newcomer), 1.0 - 1e-9)
-        merit = worth(self.value[human], self.spent[human]) ** self.rate
+        merit = worth(self.value[human], spent[human]) ** self.rate
         self._human_weight[human] = np.maximum(merit / max(merit.mean(), 1e-300),
                                                self.exploration)
         self._set_shares()
@@ -332,7 +341,9 @@ class ExperimentScheduler:
         rest = p.take(np.array([i]))
         rest["weight"] = rest["weight"] - fits
         rest["effort"] = rest["effort"] * rest["weight"] / p.weight[i]
+        rest["cost"] = rest["cost"] * rest["weight"] / p.weight[i]
         rest["key"] = np.array([split_key(p.key[i])])
         p.effort[i] *= fits / p.weight[i]
+        p.cost[i] *= fits / p.weight[i]
         p.weight[i] = fits
         p.append(**rest)

@@ -970,6 +970,10 @@ def _worth(value, spent, prior, average):  # pragma: no cover - compiled
 def _learn(par, cls, st, n_h):  # pragma: no cover - compiled
     """The track record after a run: ``ExperimentScheduler.learn`` over classes.
 
+    (One difference: the agents judge only the compute of ideas that have ended; a class here
+    is judged on all it drew, in flight or not, which keeps no per-idea cost. The agreement
+    regimes share compute fairly, so only the reported default lab sees it.)
+
     The AI researchers, judged together, see their share multiplied by their worth over the
     humans' (^rate), compounding run after run, kept between ``exploration`` of the newcomer
     share and all but all; the humans split the rest by their own worth (^rate) over the mean

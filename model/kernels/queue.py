@@ -325,11 +325,13 @@ def top_up(state, draw, nominal, run_left, free, running):  # pragma: no cover -
 
 @njit(cache=True, nogil=True)
 def tally_queue(state, draw, owner, rung, weight, prices, run_weeks, history, decay, spent,
-                memory, running, queued):  # pragma: no cover - compiled
+                cost, memory, running, queued):  # pragma: no cover - compiled
     """After the week's grants: what runs, what waits, and each claimant's decayed use.
 
     ``history`` decays by ``decay`` and ``spent`` by ``memory``; both gain each claimant's
-    compute drawn this week (summed in row order). Returns the compute drawn by each running
+    compute drawn this week (summed in row order). ``cost``, each idea's own compute so far,
+    decays as ``spent`` does, so ``spent`` less its live ideas' ``cost`` is what the claimant
+    spent on ideas that have ended. Returns the compute drawn by each running
     experiment and the compute per week each waiting request wants, in row order, for the
     caller to sum.
     """
@@ -339,7 +341,9 @@ def tally_queue(state, draw, owner, rung, weight, prices, run_weeks, history, de
     gained = np.zeros(history.size)
     n_drawn = n_wanted = 0
     for i in range(n):
+        cost[i] *= memory
         if state[i] == running:
+            cost[i] += draw[i]
             drawn[n_drawn] = draw[i]
             n_drawn += 1
             gained[owner[i]] += draw[i]
