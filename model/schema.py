@@ -173,9 +173,10 @@ PARAMS: tuple[Param, ...] = (
     P("ai.copy_cost", 300.0, "float", "H100e", "Inference compute per AI copy at week-0 software "
       "efficiency (software progress divides it)", 1.0e-6, 1.0e9, source="guess",
       effect="-speedup"),
-    P("ai.autonomy_taste", 0.5, "float", "x median human",
+    P("ai.autonomy_taste", 2.0, "float", "x median human",
       "AI taste at which half of the copies work autonomously rather than as copilots",
-      0.01, 100.0, source="guess"),
+      0.01, 100.0, source="guess, set where handing copies autonomy pays (takeoff validate's "
+      "autonomy scan: at 0.5 and 1 higher ai.taste slows the lab)"),
     P("ai.setup_taste", 0.25, "float", "x its human",
       "Copilot taste, relative to its human's, that can do all of setting up an experiment "
       "(below it, the share its taste reaches)", 0.01, 1.0, source="guess", effect="-speedup"),
@@ -191,7 +192,7 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.phi", 0.8, "float", "", "Ideas-get-harder exponent: an idea's effect on ln S scales "
       "as S^(phi-1) (semi-endogenous growth)", -3.0, 0.95,
       source="Jones (1995); Bloom et al. (2020); calibrated", effect="+progress"),
-    P("ideas.effect_scale", 0.008, "float", "ln S",
+    P("ideas.effect_scale", 0.0062, "float", "ln S",
       "Frontier effect on ln S of one unit of idea quality at week 0", 1.0e-6, 10.0,
       source="calibrated to ~3x/year humans-only (Ho et al. 2024)", effect="+progress"),
     P("ideas.bold_share", 0.1, "float", "probability",
@@ -229,8 +230,10 @@ PARAMS: tuple[Param, ...] = (
     P("ideas.rung_bar", 0.2, "float", "effect units", "How much better an idea must look for "
       "each rung it climbs (each costs many times the one below); the top rung's bar is what "
       "merging takes", 0.0, 10.0, source="guess: ruthless prioritization, podcast [07:07-07:40]"),
-    P("ideas.heritability", 0.15, "float", "", "How much a new idea inherits from the shipped idea "
-      "it varies (lineage)", 0.0, 1.0, source="podcast [08:27-08:48]"),
+    P("ideas.heritability", 0.02, "float", "", "How much a new idea inherits from the shipped idea "
+      "it varies (lineage)", 0.0, 1.0, source="podcast [08:27-08:48] for the lineage; the "
+      "value a guess, kept small: past about 0.05 noisier experiments speed the lab up "
+      "(takeoff validate's heritability scan)"),
     P("ideas.build_on_shipped", 0.7, "float", "probability",
       "Chance that a batch of new ideas varies a merged idea rather than starting fresh", 0.0, 1.0,
       source="guess"),
@@ -272,7 +275,7 @@ PARAMS: tuple[Param, ...] = (
     P("experiments.queue_weeks", 8.0, "float", "weeks", "A researcher starts a new idea only "
       "while its experiments waiting for compute would take under this many weeks of its share "
       "of the budget", 0.0, 520.0, source="guess"),
-    P("experiments.labour_substitution", 0.2, "float", "-", "How far researcher labour buys "
+    P("experiments.labour_substitution", 0.16, "float", "-", "How far researcher labour buys "
       "research with less compute: an experiment's compute falls as (1 + engineering / setup "
       "time)^-this, engineering being the researcher-weeks put into it while it waited (0: "
       "complements)", 0.0, 3.0,

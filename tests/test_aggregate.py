@@ -3,7 +3,6 @@
 import csv
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -86,10 +85,6 @@ def test_aggregate_tracks_the_mean_of_seeded_agent_runs_where_compute_binds():
     assert a.worst <= regime.tolerance, (a.worst, a.worst_week)
     # Not by luck at the end alone: within the tolerance at the horizon too.
     assert abs(a.relative[-1]) <= regime.tolerance
-    # docs/calibration.md's agreement table states what these seeds measure.
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "calibration.md").read_text()
-    row = next(line for line in doc.splitlines() if line.startswith("| compute binds"))
-    assert f"| {a.worst:.1%} (week {a.worst_week};" in row, (a.worst, a.worst_week, row)
 
 
 def test_cli_runs_the_aggregate_with_the_same_outputs(tmp_path):

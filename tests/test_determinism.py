@@ -55,24 +55,26 @@ CONFIGS = {
 # explosion detector) with the numerical libraries of constraints.txt; kept since through
 # refactoring and optimisation. ``hiring_adaptive_synthetic`` re-recorded when the decisions moved
 # into ``agents/``: AI cohorts now size their pipelines after the week's hires, at the compute
-# shares the new lab gives them (before, at the shares of the lab before hiring).
+# shares the new lab gives them (before, at the shares of the lab before hiring). All re-recorded
+# when the review learned that opinions share the owner's appeal, the track record came to judge
+# only ideas that have ended, and the defaults were recalibrated (issue 10).
 GOLDEN = {
     "baseline_small":
-        "b956508f9e4984a6 4c346d2f83fcd17a 7299ab06a028161b 240b12a4bc3a5670",
+        "ce3896340c034384 3064c65a4f3d287d a0d40283fd34e9ca 6b948f5720395a10",
     "compute_bound_fifo":
-        "1db141580dff6a27 1168c254c4b19298 3ac805bf0e17befe d881a8f8add556df",
+        "fee8bc322ef0ac54 efa97a58fb895584 0ceff2fdbfbd5363 00b773f40bfc47c4",
     "compute_bound_value":
-        "d4eecc93340b00c9 f00fd506e072a50b b619f1ded63d7b17 ecb37c140ff88d5f",
+        "97a49446903f3279 146e0c53697af201 a9c86b30833a60c7 6d05aab72cb0e90e",
     "hiring_adaptive_synthetic":
-        "41145be95b7624e4 fa4339de29a03f22 b4258ceb28d60b83 ceb3cbb20f72f783",
+        "5b3e32703e75cfb4 4c40d95465fd999c c013fce536e28887 58dd46fe4c151dd0",
     "humans_only":
-        "f0733ec5697e2b02 092cae4710b748a2 06671fc0c95e5527 488229e1b43b358e",
+        "ae745402ac16da4b 444a53944aad5772 42266232eec11446 c427307a9c5cd7b5",
     "large_lab":
-        "00a35eef04af6cce 3f7f5e6ea6f1ff0f 1391876e63685b7d 22048237c0354bcd",
+        "42eca16fe21b1797 f4c5d05eef2c672d 1391876e63685b7d 8894c38c1cc29921",
     "software_explosion":
-        "00dcbfa2155a7f15 149a342b3d7ea4be cb6d5aef0170d444 0905549458de3552",
+        "a800892c98b1139c 8ae482d9a8fcfda2 94cc8272587b3d52 c0d61c0422e924e5",
     "taste_bound":
-        "49d5f5e71065fd0d 10c7b741573cbe9f 002493dca4b84704 034367e02036ca88",
+        "428dd5442a762dcf a63d55dd2c951243 ad329c2a60a46bad a053705965ae810f",
 }
 
 

@@ -140,11 +140,13 @@ def _agreement_rows(settings: dict, out: Path, log) -> list[Row]:
             weeks = [e for e in a.explosions if e is not None]
             detail += (f"; explosion week: agents {min(weeks)} to {max(weeks)} (median "
                        f"{np.median(weeks):g}), aggregate {a.aggregate_explosion}")
-        detail += f". Tolerance: {a.regime.why}"
+        detail += (f"; ideas started: agents {a.started[0]:,.0f}, aggregate "
+                   f"{a.started[1]:,.0f}. Tolerance: {a.regime.why}")
         target = ("report" if regime.tolerance is None
                   else f"worst ln S difference <= {regime.tolerance:.0%}")
         rows.append(Row(f"aggregate vs mean of {len(seeds)} agent runs: {regime.title}",
-                        f"{a.worst:.1%}", target, a.passed, detail, "agreement.png"))
+                        f"{a.worst:.1%}", target, a.passed, detail, "agreement.png",
+                        unmet=regime.unmet))
     plots.save(plots.agreement(results), out / "agreement.png")
     return rows
 

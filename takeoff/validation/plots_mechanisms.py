@@ -111,3 +111,14 @@ def spread(s) -> Figure:
     ax.plot(s.seeds, s.speedups, "o", color=AGENTS)
     ax.axhline(float(np.exp(np.mean(np.log(s.speedups)))), color=OTHER, lw=0.8, ls="--")
     return fig
+
+
+def scan(s, title: str) -> Figure:
+    """A probed key's effect (+- 2 se) at each value of the scanned knob."""
+    fig, ax = _figure(title, s.key, f"effect of {s.probed} (log10, +- 2 se)")
+    x = np.arange(len(s.values))
+    means = np.array([m for m, _ in s.effect])
+    ax.errorbar(x, means, yerr=[2 * se for _, se in s.effect], fmt="o-", color=AGENTS, ms=4)
+    ax.axhline(0.0, color="k", lw=0.8)
+    ax.set_xticks(x, [f"{v:g}" for v in s.values])
+    return fig
