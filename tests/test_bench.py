@@ -79,6 +79,7 @@ def test_cold_aggregate_builds_tables_and_leaves_the_real_ones(monkeypatch):
     assert runs._cold(funnel, simulate_aggregate, scenario) > 0
     assert len(built) == 1  # built from nothing, not read from memory or disk
     assert funnel.CACHE == folder
-    assert sorted(p.name for p in folder.iterdir()) == files
+    # Every real table is still there (make test's other worker may add its own meanwhile).
+    assert set(files) <= {p.name for p in folder.iterdir()}
     simulate_aggregate(scenario)  # the real folder's tables are found again
     assert len(built) == 1
